@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite. Installs the external oracles the tests talk to
+# (libxml2's xmllint and headers, a C compiler) when they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v xmllint >/dev/null || missing+=(libxml2-utils)
+[[ -f /usr/include/libxml2/libxml/c14n.h ]] || missing+=(libxml2-dev)
+command -v gcc >/dev/null || missing+=(gcc)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+if ((${#missing[@]})); then
+  echo "installing test oracles: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+cargo test --workspace --locked "$@"
