@@ -99,20 +99,23 @@ fn display_name(file: &Path) -> String {
     }
 }
 
-fn read_input(file: &Path) -> Result<Vec<u8>, Failure> {
+/// Reads at most `max + 1` bytes: enough for the library to refuse an
+/// oversized input by its size limit without this process holding all of it.
+fn read_input(file: &Path, max: usize) -> Result<Vec<u8>, Failure> {
     let mut bytes = Vec::new();
+    let cap = max as u64 + 1;
     let result = if file == Path::new("-") {
-        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| ())
+        std::io::stdin().lock().take(cap).read_to_end(&mut bytes).map(|_| ())
     } else {
-        std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes).map(|_| ()))
+        std::fs::File::open(file).and_then(|f| f.take(cap).read_to_end(&mut bytes).map(|_| ()))
     };
     result.map_err(|e| Failure::usage(format!("{}: cannot read: {e}", display_name(file))))?;
     Ok(bytes)
 }
 
 fn c14n(args: C14nArgs) -> Result<(), Failure> {
-    let input = read_input(&args.file)?;
     let limits = hoso_xml::Limits::default();
+    let input = read_input(&args.file, limits.max_document_bytes)?;
     let ids = hoso_xml::IdAttributes::default();
     let mut canonicalizer = hoso_xml::Canonicalizer::new(args.method.method());
     if let Some(prefixes) = &args.inclusive_prefixes {

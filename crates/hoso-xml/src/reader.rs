@@ -283,6 +283,7 @@ impl<'a> Reader<'a> {
         // Names and comments are checked here, with positions and typed errors.
         config.check_end_names = false;
         config.check_comments = false;
+        config.allow_unmatched_ends = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
         Ok(Reader {
