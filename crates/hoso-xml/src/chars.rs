@@ -91,6 +91,12 @@ pub(crate) struct CharScan {
     pub has_cr: bool,
     /// A tab or line feed is present (relevant for attribute normalization).
     pub has_tab_or_lf: bool,
+    /// An `&` is present (a reference, in an attribute value).
+    pub has_amp: bool,
+    /// Offset of the first `<`, which attribute values must not contain.
+    pub first_lt: Option<usize>,
+    /// Offset of the first `]]>`, which character data must not contain.
+    pub cdata_end: Option<usize>,
 }
 
 /// A character XML forbids, at a byte offset within the scanned text.
@@ -100,49 +106,125 @@ pub(crate) struct ForbiddenChar {
     pub code: u32,
 }
 
-/// Checks that `s` holds only characters of the `Char` production and reports
-/// whether line-end or white-space normalization will be needed.
+/// Bytes that need a closer look: C0 controls, the lead byte of U+FFFE and
+/// U+FFFF, and the markup characters `&`, `<` and `>`.
+const fn special_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0xEF] = true;
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t
+}
+
+static SPECIAL: [bool; 256] = special_table();
+
+/// Checks that `s` holds only characters of the `Char` production and notes
+/// what later steps need to know (line ends, references, `<`, `]]>`).
 ///
 /// The text is already valid UTF-8, so the only forbidden characters left are
 /// the C0 controls other than tab, LF and CR, and U+FFFE / U+FFFF (encoded
 /// `EF BF BE` / `EF BF BF`).  The loop works on 16-byte blocks so that the
-/// common case (nothing special) costs one vectorizable comparison per byte.
+/// common case (nothing special) costs one table look-up per byte, with no
+/// branch.
 #[inline]
 pub(crate) fn scan_chars(s: &str) -> Result<CharScan, ForbiddenChar> {
     let bytes = s.as_bytes();
     let mut scan = CharScan::default();
-    let mut i = 0;
-    while i < bytes.len() {
-        let end = (i + 16).min(bytes.len());
-        let block = &bytes[i..end];
-        let flagged = block.iter().fold(false, |acc, &b| acc | (b < 0x20) | (b == 0xEF));
-        if flagged {
-            for (k, &b) in block.iter().enumerate() {
-                match b {
-                    b'\r' => scan.has_cr = true,
-                    b'\t' | b'\n' => scan.has_tab_or_lf = true,
-                    0..=0x1F => {
-                        return Err(ForbiddenChar {
-                            offset: i + k,
-                            code: u32::from(b),
-                        });
-                    }
-                    0xEF => {
-                        let at = i + k;
-                        if bytes.get(at + 1) == Some(&0xBF)
-                            && matches!(bytes.get(at + 2), Some(0xBE | 0xBF))
-                        {
-                            let code = if bytes[at + 2] == 0xBE { 0xFFFE } else { 0xFFFF };
-                            return Err(ForbiddenChar { offset: at, code });
-                        }
-                    }
-                    _ => {}
+    for (block_index, block) in bytes.chunks(16).enumerate() {
+        if !block.iter().fold(false, |acc, &b| acc | SPECIAL[b as usize]) {
+            continue;
+        }
+        let base = block_index * 16;
+        for (k, &b) in block.iter().enumerate() {
+            let at = base + k;
+            match b {
+                b'\r' => scan.has_cr = true,
+                b'\t' | b'\n' => scan.has_tab_or_lf = true,
+                0..=0x1F => {
+                    return Err(ForbiddenChar {
+                        offset: at,
+                        code: u32::from(b),
+                    });
                 }
+                b'&' => scan.has_amp = true,
+                b'<' => {
+                    scan.first_lt.get_or_insert(at);
+                }
+                b'>' => {
+                    if at >= 2 && bytes[at - 2..at] == *b"]]" {
+                        scan.cdata_end.get_or_insert(at - 2);
+                    }
+                }
+                0xEF => {
+                    if bytes.get(at + 1) == Some(&0xBF) && matches!(bytes.get(at + 2), Some(0xBE | 0xBF)) {
+                        let code = if bytes[at + 2] == 0xBE { 0xFFFE } else { 0xFFFF };
+                        return Err(ForbiddenChar { offset: at, code });
+                    }
+                }
+                _ => {}
             }
         }
-        i = end;
     }
     Ok(scan)
+}
+
+/// The offset of the first occurrence of `close` (which ends with `>`) in
+/// `hay`.  `>` is rare inside comments, PIs and CDATA sections, so finding it
+/// first is cheaper than setting up a substring search for each one.
+pub(crate) fn find_terminator(hay: &[u8], close: &[u8]) -> Option<usize> {
+    let lead = close.len() - 1;
+    memchr::memchr_iter(b'>', hay)
+        .find(|&i| i >= lead && hay[i - lead..=i] == *close)
+        .map(|i| i - lead)
+}
+
+/// Splits a qualified name into prefix and local part, checking both are
+/// NCNames (one pass over ASCII names, the general check otherwise).
+pub(crate) fn split_qname(qname: &str) -> Option<(&str, &str)> {
+    let bytes = qname.as_bytes();
+    let first = *bytes.first()?;
+    let mut colon = None;
+    let mut ascii_ok = first < 0x80 && first != b':' && ASCII_NAME[first as usize] & NAME_START != 0;
+    if ascii_ok {
+        for (i, &b) in bytes.iter().enumerate().skip(1) {
+            if b >= 0x80 {
+                ascii_ok = false;
+                break;
+            }
+            if b == b':' {
+                if colon.is_some() || i + 1 == bytes.len() {
+                    return None;
+                }
+                let next = bytes[i + 1];
+                if next < 0x80 && (next == b':' || ASCII_NAME[next as usize] & NAME_START == 0) {
+                    return None;
+                }
+                colon = Some(i);
+            } else if ASCII_NAME[b as usize] & NAME_CHAR == 0 {
+                return None;
+            }
+        }
+    }
+    if !ascii_ok {
+        colon = memchr::memchr(b':', bytes);
+        let ok = match colon {
+            None => is_ncname(qname),
+            Some(i) => is_ncname(&qname[..i]) && is_ncname(&qname[i + 1..]),
+        };
+        if !ok {
+            return None;
+        }
+    }
+    Some(match colon {
+        None => ("", qname),
+        Some(i) => (&qname[..i], &qname[i + 1..]),
+    })
 }
 
 /// Whether a namespace name is a relative URI reference (it has no scheme).
@@ -192,6 +274,34 @@ mod tests {
         assert!(scan_chars("\u{FFFD}\u{FEFF}").is_ok());
         let long = format!("{}\u{1}", "a".repeat(40));
         assert_eq!(scan_chars(&long).unwrap_err().offset, 40);
+    }
+
+    #[test]
+    fn qnames() {
+        assert_eq!(split_qname("a"), Some(("", "a")));
+        assert_eq!(split_qname("p:a"), Some(("p", "a")));
+        assert_eq!(split_qname("đ:ơn"), Some(("đ", "ơn")));
+        assert_eq!(split_qname("p:a9.-_"), Some(("p", "a9.-_")));
+        for bad in ["", ":a", "a:", "a:b:c", "a::b", "1a", "p:1a", "p:-a", "a b", "đ:1"] {
+            assert_eq!(split_qname(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn scans_markup_characters() {
+        let scan = scan_chars("a]]>b<c&d").unwrap();
+        assert_eq!((scan.cdata_end, scan.first_lt, scan.has_amp), (Some(1), Some(5), true));
+        let at_block_edge = format!("{}]]>", "x".repeat(14));
+        assert_eq!(scan_chars(&at_block_edge).unwrap().cdata_end, Some(14));
+        assert_eq!(scan_chars("]>]]").unwrap().cdata_end, None);
+    }
+
+    #[test]
+    fn terminators() {
+        assert_eq!(find_terminator(b" a -- b -->x", b"-->"), Some(8));
+        assert_eq!(find_terminator(b"a > b ?>", b"?>"), Some(6));
+        assert_eq!(find_terminator(b"]>", b"]]>"), None);
+        assert_eq!(find_terminator(b"", b"?>"), None);
     }
 
     #[test]

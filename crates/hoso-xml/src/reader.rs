@@ -1,11 +1,9 @@
-//! The hardened pull reader: quick-xml finds the markup, this module checks
-//! well-formedness, namespaces and limits, and expands references.
+//! The hardened pull reader: a tokenizer over validated UTF-8 that checks
+//! well-formedness, namespaces and limits as it goes, and expands references.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-
-use quick_xml::events::Event as Qx;
 
 use crate::chars::{self, CharScan};
 use crate::error::{Error, ErrorKind, Limit};
@@ -113,30 +111,29 @@ impl Hasher for Fnv {
     }
 }
 
-/// Prefix bindings in scope, innermost last, with an index from prefix to
-/// its innermost binding so that lookups stay O(1) however deep the nesting.
+/// Bindings up to this many are searched linearly; beyond, an index from
+/// prefix to innermost binding keeps look-ups O(1) however many bindings an
+/// adversarial document puts in scope.
+const LINEAR_BINDINGS: usize = 16;
+
+/// Prefix bindings in scope, innermost last.
 #[derive(Debug)]
 pub(crate) struct Namespaces<'a> {
     bindings: Vec<Binding<'a>>,
-    top: HashMap<&'a str, u32, BuildHasherDefault<Fnv>>,
+    index: Option<HashMap<&'a str, u32, BuildHasherDefault<Fnv>>>,
 }
 
 impl<'a> Namespaces<'a> {
     pub(crate) fn empty() -> Self {
         Namespaces {
             bindings: Vec::new(),
-            top: HashMap::default(),
+            index: None,
         }
     }
 
     fn new() -> Self {
         let mut ns = Self::empty();
-        ns.bindings.push(Binding {
-            prefix: "xml",
-            uri: Cow::Borrowed(XML_NAMESPACE),
-            shadowed: NONE,
-        });
-        ns.top.insert("xml", XML_BINDING);
+        ns.push("xml", Cow::Borrowed(XML_NAMESPACE));
         ns
     }
 
@@ -145,28 +142,56 @@ impl<'a> Namespaces<'a> {
     }
 
     pub(crate) fn push(&mut self, prefix: &'a str, uri: Cow<'a, str>) {
-        let index = self.bindings.len() as u32;
-        let shadowed = self.top.insert(prefix, index).unwrap_or(NONE);
+        let position = self.bindings.len() as u32;
+        let shadowed = self.lookup(prefix).unwrap_or(NONE);
+        if let Some(index) = &mut self.index {
+            index.insert(prefix, position);
+        }
         self.bindings.push(Binding {
             prefix,
             uri,
             shadowed,
         });
+        if self.index.is_none() && self.bindings.len() > LINEAR_BINDINGS {
+            let mut index = HashMap::default();
+            for (i, b) in self.bindings.iter().enumerate() {
+                index.insert(b.prefix, i as u32);
+            }
+            self.index = Some(index);
+        }
     }
 
     pub(crate) fn pop_to(&mut self, mark: usize) {
-        while self.bindings.len() > mark {
-            let b = self.bindings.pop().expect("length checked");
-            if b.shadowed == NONE {
-                self.top.remove(b.prefix);
-            } else {
-                self.top.insert(b.prefix, b.shadowed);
+        if let Some(index) = &mut self.index {
+            for b in self.bindings.drain(mark..).rev() {
+                if b.shadowed == NONE {
+                    index.remove(b.prefix);
+                } else {
+                    index.insert(b.prefix, b.shadowed);
+                }
             }
+            if self.bindings.len() <= LINEAR_BINDINGS {
+                self.index = None;
+            }
+        } else {
+            self.bindings.truncate(mark);
         }
     }
 
     fn lookup(&self, prefix: &str) -> Option<u32> {
-        self.top.get(prefix).copied()
+        match &self.index {
+            Some(index) => index.get(prefix).copied(),
+            None => self
+                .bindings
+                .iter()
+                .rposition(|b| b.prefix == prefix)
+                .map(|i| i as u32),
+        }
+    }
+
+    /// Whether binding `i` is the innermost one for its prefix.
+    fn is_visible(&self, i: usize) -> bool {
+        self.lookup(self.bindings[i].prefix) == Some(i as u32)
     }
 
     /// The innermost URI bound to `prefix`.
@@ -223,7 +248,8 @@ pub struct Reader<'a> {
     bytes: &'a [u8],
     doc: &'a str,
     base: usize,
-    parser: quick_xml::Reader<&'a [u8]>,
+    /// Byte offset in `doc` of the next unread byte.
+    pos: usize,
     limits: Limits,
     phase: Phase,
     open: Vec<Open<'a>>,
@@ -278,19 +304,11 @@ impl<'a> Reader<'a> {
         let doc = std::str::from_utf8(&input[base..]).map_err(|e| {
             Error::at(input, base + e.valid_up_to(), ErrorKind::InvalidUtf8)
         })?;
-        let mut parser = quick_xml::Reader::from_str(doc);
-        let config = parser.config_mut();
-        // Names and comments are checked here, with positions and typed errors.
-        config.check_end_names = false;
-        config.check_comments = false;
-        config.allow_unmatched_ends = true;
-        config.expand_empty_elements = false;
-        config.trim_text(false);
         Ok(Reader {
             bytes: input,
             doc,
             base,
-            parser,
+            pos: 0,
             limits,
             phase: Phase::Prolog,
             open: Vec::new(),
@@ -338,11 +356,6 @@ impl<'a> Reader<'a> {
         self.error(offset, ErrorKind::LimitExceeded { limit, max })
     }
 
-    fn rebase(&self, s: &str) -> &'a str {
-        let start = s.as_ptr() as usize - self.doc.as_ptr() as usize;
-        &self.doc[start..start + s.len()]
-    }
-
     fn count_nodes(&mut self, n: u64, offset: usize) -> Result<(), Error> {
         self.nodes += n;
         if self.nodes > self.limits.max_nodes {
@@ -366,9 +379,7 @@ impl<'a> Reader<'a> {
             .iter()
             .enumerate()
             .rev()
-            .filter(move |(i, b)| {
-                *i as u32 != XML_BINDING && self.ns.top.get(b.prefix) == Some(&(*i as u32))
-            })
+            .filter(move |(i, _)| *i as u32 != XML_BINDING && self.ns.is_visible(*i))
             .map(|(_, b)| (b.prefix, &b.uri))
     }
 
@@ -379,43 +390,65 @@ impl<'a> Reader<'a> {
             self.pending_end = false;
             return Ok(Some(Event::End(self.close_element())));
         }
+        let bytes = self.doc.as_bytes();
         loop {
-            let before = self.parser.buffer_position() as usize;
-            self.event_offset = before;
-            if self.phase == Phase::Prolog && self.doc.as_bytes()[before..].starts_with(b"<!") {
-                let rest = &self.doc.as_bytes()[before + 2..];
-                if rest.len() >= 7 && rest[..7].eq_ignore_ascii_case(b"DOCTYPE") {
-                    return Err(self.error(before, ErrorKind::DoctypeRefused));
-                }
-            }
-            let event = match self.parser.read_event() {
-                Ok(e) => e,
-                Err(e) => return Err(self.map_parser_error(e)),
+            let start = self.pos;
+            self.event_offset = start;
+            let Some(&first) = bytes.get(start) else {
+                return self.end_of_input();
             };
-            let is_text = matches!(event, Qx::Text(_) | Qx::GeneralRef(_) | Qx::CData(_));
-            if !is_text {
-                self.text_run = None;
-            }
-            match event {
-                Qx::Start(_) | Qx::Empty(_) => {
-                    let (e, empty) = match event {
-                        Qx::Start(e) => (e, false),
-                        Qx::Empty(e) => (e, true),
-                        _ => unreachable!("matched above"),
-                    };
-                    let content = self.rebase(&e);
-                    self.open_element(content, before, empty)?;
-                    let this: &Self = self;
-                    return Ok(Some(Event::Start(Element { reader: this })));
+            if first != b'<' {
+                if first == b'&' {
+                    let name = self.reference_name(start)?;
+                    if self.phase != Phase::Content {
+                        return Err(self.error(
+                            start,
+                            ErrorKind::ContentOutsideRoot("a reference is not allowed here"),
+                        ));
+                    }
+                    self.extend_text_run(1, start)?;
+                    let expanded = self.expand_reference(name, start)?;
+                    return Ok(Some(Event::Text(expanded)));
                 }
-                Qx::End(e) => {
-                    let name = self.rebase(&e);
+                let end = memchr::memchr2(b'<', b'&', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+                self.pos = end;
+                let text = &self.doc[start..end];
+                if self.phase != Phase::Content {
+                    if let Some(i) = text.bytes().position(|b| !chars::is_space(b)) {
+                        return Err(self.error(
+                            start + i,
+                            ErrorKind::ContentOutsideRoot("text is not allowed here"),
+                        ));
+                    }
+                    continue;
+                }
+                self.extend_text_run(text.len(), start)?;
+                let scan = self.scan(text, start)?;
+                if let Some(i) = scan.cdata_end {
+                    return Err(self.error(
+                        start + i,
+                        ErrorKind::Syntax("']]>' is not allowed in character data".into()),
+                    ));
+                }
+                return Ok(Some(Event::Text(self.normalized(text, scan))));
+            }
+            match bytes.get(start + 1) {
+                Some(b'/') => {
+                    self.text_run = None;
+                    let Some(gt) = memchr::memchr(b'>', &bytes[start..]) else {
+                        return Err(self.error(start, ErrorKind::Syntax("unclosed end tag".into())));
+                    };
+                    self.pos = start + gt + 1;
+                    let mut name = &self.doc[start + 2..start + gt];
+                    if name.as_bytes().last().is_some_and(|&b| chars::is_space(b)) {
+                        name = name.trim_end_matches([' ', '\t', '\r', '\n']);
+                    }
                     let Some(open) = self.open.last() else {
-                        return Err(self.error(before, ErrorKind::UnexpectedEndTag(name.into())));
+                        return Err(self.error(start, ErrorKind::UnexpectedEndTag(name.into())));
                     };
                     if open.qname != name {
                         return Err(self.error(
-                            before,
+                            start,
                             ErrorKind::MismatchedTag {
                                 expected: open.qname.into(),
                                 found: name.into(),
@@ -424,111 +457,146 @@ impl<'a> Reader<'a> {
                     }
                     return Ok(Some(Event::End(self.close_element())));
                 }
-                Qx::Text(e) => {
-                    let text = self.rebase(&e);
-                    if self.phase != Phase::Content {
-                        if let Some(i) = text.bytes().position(|b| !chars::is_space(b)) {
+                Some(b'!') => {
+                    let rest = &bytes[start..];
+                    if rest.starts_with(b"<!--") {
+                        self.text_run = None;
+                        let text = self.delimited(start, 4, b"-->", "unclosed comment")?;
+                        self.check_markup_size(text.len(), start)?;
+                        if let Some(i) = memchr::memchr_iter(b'-', text.as_bytes())
+                            .find(|&i| text.as_bytes().get(i + 1) == Some(&b'-'))
+                        {
                             return Err(self.error(
-                                before + i,
-                                ErrorKind::ContentOutsideRoot("text is not allowed here"),
+                                start + 4 + i,
+                                ErrorKind::Syntax("'--' is not allowed inside a comment".into()),
                             ));
                         }
+                        if text.ends_with('-') {
+                            return Err(self.error(
+                                start + 4 + text.len() - 1,
+                                ErrorKind::Syntax("a comment must not end with '-'".into()),
+                            ));
+                        }
+                        let scan = self.scan(text, start + 4)?;
+                        self.count_nodes(1, start)?;
+                        return Ok(Some(Event::Comment(self.normalized(text, scan))));
+                    }
+                    if rest.starts_with(b"<![CDATA[") {
+                        let text = self.delimited(start, 9, b"]]>", "unclosed CDATA section")?;
+                        if self.phase != Phase::Content {
+                            return Err(self.error(
+                                start,
+                                ErrorKind::ContentOutsideRoot("a CDATA section is not allowed here"),
+                            ));
+                        }
+                        self.extend_text_run(text.len(), start)?;
+                        let scan = self.scan(text, start + 9)?;
+                        return Ok(Some(Event::Text(self.normalized(text, scan))));
+                    }
+                    if rest.len() >= 9 && rest[2..9].eq_ignore_ascii_case(b"DOCTYPE") {
+                        return Err(self.error(start, ErrorKind::DoctypeRefused));
+                    }
+                    return Err(self.error(
+                        start,
+                        ErrorKind::Syntax("'<!' must start a comment or a CDATA section".into()),
+                    ));
+                }
+                Some(b'?') => {
+                    self.text_run = None;
+                    let content = self.delimited(start, 2, b"?>", "unclosed processing instruction")?;
+                    let is_declaration = content.len() >= 3
+                        && content.as_bytes()[..3] == *b"xml"
+                        && content.as_bytes().get(3).is_none_or(|&b| chars::is_space(b));
+                    if is_declaration {
+                        self.check_declaration(content, start)?;
                         continue;
                     }
-                    self.extend_text_run(text.len(), before)?;
-                    if let Some(i) = memchr::memmem::find(text.as_bytes(), b"]]>") {
-                        return Err(self.error(
-                            before + i,
-                            ErrorKind::Syntax("']]>' is not allowed in character data".into()),
-                        ));
-                    }
-                    let scan = self.scan(text, before)?;
-                    return Ok(Some(Event::Text(self.normalized(text, scan))));
-                }
-                Qx::CData(e) => {
-                    let text = self.rebase(&e);
-                    if self.phase != Phase::Content {
-                        return Err(self.error(
-                            before,
-                            ErrorKind::ContentOutsideRoot("a CDATA section is not allowed here"),
-                        ));
-                    }
-                    self.extend_text_run(text.len(), before)?;
-                    let scan = self.scan(text, before + 9)?;
-                    return Ok(Some(Event::Text(self.normalized(text, scan))));
-                }
-                Qx::GeneralRef(e) => {
-                    let name = self.rebase(&e);
-                    if self.phase != Phase::Content {
-                        return Err(self.error(
-                            before,
-                            ErrorKind::ContentOutsideRoot("a reference is not allowed here"),
-                        ));
-                    }
-                    self.extend_text_run(1, before)?;
-                    let expanded = self.expand_reference(name, before)?;
-                    return Ok(Some(Event::Text(expanded)));
-                }
-                Qx::Comment(e) => {
-                    let text = self.rebase(&e);
-                    self.check_markup_size(text.len(), before)?;
-                    if let Some(i) = memchr::memmem::find(text.as_bytes(), b"--") {
-                        return Err(self.error(
-                            before + 4 + i,
-                            ErrorKind::Syntax("'--' is not allowed inside a comment".into()),
-                        ));
-                    }
-                    if text.ends_with('-') {
-                        return Err(self.error(
-                            before + 4 + text.len() - 1,
-                            ErrorKind::Syntax("a comment must not end with '-'".into()),
-                        ));
-                    }
-                    let scan = self.scan(text, before + 4)?;
-                    self.count_nodes(1, before)?;
-                    return Ok(Some(Event::Comment(self.normalized(text, scan))));
-                }
-                Qx::PI(e) => {
-                    let content = self.rebase(&e);
-                    let (target, data, data_offset) = self.split_pi(content, before)?;
+                    let (target, data, data_offset) = self.split_pi(content, start)?;
                     let scan = self.scan(data, data_offset)?;
-                    self.count_nodes(1, before)?;
+                    self.count_nodes(1, start)?;
                     return Ok(Some(Event::Pi {
                         target,
                         data: self.normalized(data, scan),
                     }));
                 }
-                Qx::Decl(e) => {
-                    let content = self.rebase(&e);
-                    self.check_declaration(content, before)?;
-                }
-                Qx::DocType(_) => return Err(self.error(before, ErrorKind::DoctypeRefused)),
-                Qx::Eof => {
-                    if let Some(open) = self.open.last() {
-                        return Err(self.error(
-                            self.doc.len(),
-                            ErrorKind::UnclosedElement(open.qname.into()),
-                        ));
-                    }
-                    if self.phase == Phase::Prolog {
-                        return Err(self.error(self.doc.len(), ErrorKind::NoRootElement));
-                    }
-                    self.phase = Phase::Done;
-                    return Ok(None);
+                _ => {
+                    self.text_run = None;
+                    let (gt, empty) = self.start_tag_end(start)?;
+                    self.pos = gt + 1;
+                    let content_end = if empty { gt - 1 } else { gt };
+                    let content = &self.doc[start + 1..content_end];
+                    self.open_element(content, start, empty)?;
+                    let this: &Self = self;
+                    return Ok(Some(Event::Start(Element { reader: this })));
                 }
             }
         }
     }
 
-    fn map_parser_error(&self, e: quick_xml::Error) -> Error {
-        let at = self.parser.error_position() as usize;
-        let kind = match e {
-            quick_xml::Error::Syntax(s) => ErrorKind::Syntax(s.to_string()),
-            quick_xml::Error::IllFormed(s) => ErrorKind::Syntax(s.to_string()),
-            quick_xml::Error::Encoding(_) => ErrorKind::InvalidUtf8,
-            other => ErrorKind::Syntax(other.to_string()),
+    fn end_of_input(&mut self) -> Result<Option<Event<'_, 'a>>, Error> {
+        if let Some(open) = self.open.last() {
+            return Err(self.error(
+                self.doc.len(),
+                ErrorKind::UnclosedElement(open.qname.into()),
+            ));
+        }
+        if self.phase == Phase::Prolog {
+            return Err(self.error(self.doc.len(), ErrorKind::NoRootElement));
+        }
+        self.phase = Phase::Done;
+        Ok(None)
+    }
+
+    /// The text between a markup opening of `open` bytes at `start` and the
+    /// first `close` after it; moves past the close.
+    fn delimited(&mut self, start: usize, open: usize, close: &[u8], unclosed: &str) -> Result<&'a str, Error> {
+        let from = start + open;
+        let Some(len) = chars::find_terminator(&self.doc.as_bytes()[from..], close) else {
+            return Err(self.error(start, ErrorKind::Syntax(unclosed.into())));
         };
-        self.error(at, kind)
+        self.pos = from + len + close.len();
+        Ok(&self.doc[from..from + len])
+    }
+
+    /// Finds the `>` closing the start tag at `start`, skipping quoted
+    /// attribute values; says whether the tag is an empty-element tag.
+    fn start_tag_end(&self, start: usize) -> Result<(usize, bool), Error> {
+        let bytes = self.doc.as_bytes();
+        let mut i = start + 1;
+        loop {
+            let Some(found) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i..]) else {
+                return Err(self.error(start, ErrorKind::Syntax("unclosed start tag".into())));
+            };
+            let at = i + found;
+            let quote = bytes[at];
+            if quote == b'>' {
+                return Ok((at, at > start + 1 && bytes[at - 1] == b'/'));
+            }
+            let Some(close) = memchr::memchr(quote, &bytes[at + 1..]) else {
+                return Err(self.error(start, ErrorKind::Syntax("unclosed start tag".into())));
+            };
+            i = at + 1 + close + 1;
+        }
+    }
+
+    /// The name of the reference starting with `&` at `start`; moves past its `;`.
+    fn reference_name(&mut self, start: usize) -> Result<&'a str, Error> {
+        let bytes = self.doc.as_bytes();
+        // A reference is a name or a character number: bound the search.
+        let window = &bytes[start + 1..bytes.len().min(start + 2 + self.limits.max_name_bytes)];
+        let semicolon = memchr::memchr(b';', window).filter(|&i| {
+            window[..i]
+                .iter()
+                .all(|&b| !chars::is_space(b) && b != b'<' && b != b'&')
+        });
+        let Some(len) = semicolon else {
+            return Err(self.error(
+                start,
+                ErrorKind::Syntax("'&' must start a reference ending with ';'".into()),
+            ));
+        };
+        self.pos = start + 1 + len + 1;
+        Ok(&self.doc[start + 1..start + 1 + len])
     }
 
     fn extend_text_run(&mut self, len: usize, offset: usize) -> Result<(), Error> {
@@ -899,19 +967,7 @@ impl<'a> Reader<'a> {
         if qname.len() > self.limits.max_name_bytes {
             return Err(self.limit(offset, Limit::NameLength, self.limits.max_name_bytes as u64));
         }
-        let invalid = || self.error(offset, ErrorKind::InvalidName(qname.into()));
-        match memchr::memchr(b':', qname.as_bytes()) {
-            None if chars::is_name(qname) => Ok(("", qname)),
-            Some(i) => {
-                let (prefix, local) = (&qname[..i], &qname[i + 1..]);
-                if chars::is_ncname(prefix) && chars::is_ncname(local) {
-                    Ok((prefix, local))
-                } else {
-                    Err(invalid())
-                }
-            }
-            None => Err(invalid()),
-        }
+        chars::split_qname(qname).ok_or_else(|| self.error(offset, ErrorKind::InvalidName(qname.into())))
     }
 
     /// Normalizes an attribute value as XML 1.0 section 3.3.3 does for CDATA
@@ -921,14 +977,13 @@ impl<'a> Reader<'a> {
         self.check_markup_size(raw.len(), offset)?;
         let scan = self.scan(raw, offset)?;
         let bytes = raw.as_bytes();
-        if let Some(i) = memchr::memchr(b'<', bytes) {
+        if let Some(i) = scan.first_lt {
             return Err(self.error(
                 offset + i,
                 ErrorKind::Syntax("'<' is not allowed in an attribute value".into()),
             ));
         }
-        let has_ref = memchr::memchr(b'&', bytes).is_some();
-        if !has_ref && !scan.has_cr && !scan.has_tab_or_lf {
+        if !scan.has_amp && !scan.has_cr && !scan.has_tab_or_lf {
             return Ok(Cow::Borrowed(raw));
         }
         let mut out = String::with_capacity(raw.len());
