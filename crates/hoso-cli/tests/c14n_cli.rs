@@ -12,7 +12,11 @@ fn hoso(args: &[&str], stdin: Option<&[u8]>) -> Output {
         .spawn()
         .expect("hoso runs");
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input).unwrap();
+        // A usage error exits before reading: a broken pipe is expected then.
+        match child.stdin.take().unwrap().write_all(input) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => panic!("{e}"),
+            _ => {}
+        }
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
