@@ -8,6 +8,7 @@ missing=()
 command -v xmllint >/dev/null || missing+=(libxml2-utils)
 [[ -f /usr/include/libxml2/libxml/c14n.h ]] || missing+=(libxml2-dev)
 command -v gcc >/dev/null || missing+=(gcc)
+command -v python3 >/dev/null || missing+=(python3)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 if ((${#missing[@]})); then
   echo "installing test oracles: ${missing[*]}"

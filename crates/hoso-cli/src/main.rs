@@ -13,7 +13,11 @@ const EXIT_REFUSED: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "hoso", version, about = "Signed e-forms for Vietnamese online public services")]
+#[command(
+    name = "hoso",
+    version,
+    about = "Signed e-forms for Vietnamese online public services"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -105,7 +109,11 @@ fn read_input(file: &Path, max: usize) -> Result<Vec<u8>, Failure> {
     let mut bytes = Vec::new();
     let cap = max as u64 + 1;
     let result = if file == Path::new("-") {
-        std::io::stdin().lock().take(cap).read_to_end(&mut bytes).map(|_| ())
+        std::io::stdin()
+            .lock()
+            .take(cap)
+            .read_to_end(&mut bytes)
+            .map(|_| ())
     } else {
         std::fs::File::open(file).and_then(|f| f.take(cap).read_to_end(&mut bytes).map(|_| ()))
     };

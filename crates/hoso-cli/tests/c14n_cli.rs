@@ -35,7 +35,10 @@ fn canonical_bytes_go_to_stdout_and_nothing_else() {
     let doc = b"<?xml version='1.0'?>\n<a xmlns:u='urn:u' b='1' a='2'><!--c--><u:x/></a>";
     let out = hoso(&["c14n", "--method", "exc-c14n", "-"], Some(doc));
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(out.stdout, b"<a a=\"2\" b=\"1\"><u:x xmlns:u=\"urn:u\"></u:x></a>");
+    assert_eq!(
+        out.stdout,
+        b"<a a=\"2\" b=\"1\"><u:x xmlns:u=\"urn:u\"></u:x></a>"
+    );
     assert!(out.stderr.is_empty());
 
     let out = hoso(&["c14n", "--method", "c14n-with-comments", "-"], Some(doc));
@@ -44,9 +47,19 @@ fn canonical_bytes_go_to_stdout_and_nothing_else() {
         b"<a xmlns:u=\"urn:u\" a=\"2\" b=\"1\"><!--c--><u:x></u:x></a>"
     );
 
-    let path = temp_file("ns.xml", b"<p:a xmlns:p='urn:p' xmlns:q='urn:q'><q:b/></p:a>");
+    let path = temp_file(
+        "ns.xml",
+        b"<p:a xmlns:p='urn:p' xmlns:q='urn:q'><q:b/></p:a>",
+    );
     let out = hoso(
-        &["c14n", "--method", "exc-c14n", "--inclusive-prefixes", "q", path.to_str().unwrap()],
+        &[
+            "c14n",
+            "--method",
+            "exc-c14n",
+            "--inclusive-prefixes",
+            "q",
+            path.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(out.status.code(), Some(0));
@@ -59,17 +72,40 @@ fn canonical_bytes_go_to_stdout_and_nothing_else() {
 #[test]
 fn subtree_by_id_and_exclusion() {
     let doc = b"<r xmlns='urn:r'><f Id='f1'><d>1</d><s Id='sig'/></f></r>";
-    let out = hoso(&["c14n", "--method", "c14n", "--id", "f1", "--exclude-id", "sig", "-"], Some(doc));
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = hoso(
+        &[
+            "c14n",
+            "--method",
+            "c14n",
+            "--id",
+            "f1",
+            "--exclude-id",
+            "sig",
+            "-",
+        ],
+        Some(doc),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(out.stdout, b"<f xmlns=\"urn:r\" Id=\"f1\"><d>1</d></f>");
-    let out = hoso(&["c14n", "--method", "c14n", "--id", "nope", "-"], Some(doc));
+    let out = hoso(
+        &["c14n", "--method", "c14n", "--id", "nope", "-"],
+        Some(doc),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
 }
 
 #[test]
 fn malformed_input_is_one_error_line_and_exit_1() {
-    let out = hoso(&["c14n", "--method", "c14n", "-"], Some(b"<a>\n  <b></c></a>"));
+    let out = hoso(
+        &["c14n", "--method", "c14n", "-"],
+        Some(b"<a>\n  <b></c></a>"),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "no partial output");
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -78,10 +114,16 @@ fn malformed_input_is_one_error_line_and_exit_1() {
         "hoso: <stdin>:2:6: mismatched end tag: expected </b>, found </c>\n"
     );
 
-    let out = hoso(&["c14n", "--method", "c14n", "-"], Some(b"<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>"));
+    let out = hoso(
+        &["c14n", "--method", "c14n", "-"],
+        Some(b"<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>"),
+    );
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.starts_with("hoso: <stdin>:1:1: DOCTYPE refused"), "{stderr}");
+    assert!(
+        stderr.starts_with("hoso: <stdin>:1:1: DOCTYPE refused"),
+        "{stderr}"
+    );
     assert_eq!(stderr.lines().count(), 1);
 }
 
@@ -107,5 +149,8 @@ fn a_one_gigabyte_file_is_refused_by_size_without_reading_it() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("document size in bytes is over the limit 67108864 (max_document_bytes)"), "{stderr}");
+    assert!(
+        stderr.contains("document size in bytes is over the limit 67108864 (max_document_bytes)"),
+        "{stderr}"
+    );
 }

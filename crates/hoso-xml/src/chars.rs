@@ -137,7 +137,10 @@ pub(crate) fn scan_chars(s: &str) -> Result<CharScan, ForbiddenChar> {
     let bytes = s.as_bytes();
     let mut scan = CharScan::default();
     for (block_index, block) in bytes.chunks(16).enumerate() {
-        if !block.iter().fold(false, |acc, &b| acc | SPECIAL[b as usize]) {
+        if !block
+            .iter()
+            .fold(false, |acc, &b| acc | SPECIAL[b as usize])
+        {
             continue;
         }
         let base = block_index * 16;
@@ -156,16 +159,18 @@ pub(crate) fn scan_chars(s: &str) -> Result<CharScan, ForbiddenChar> {
                 b'<' => {
                     scan.first_lt.get_or_insert(at);
                 }
-                b'>' => {
-                    if at >= 2 && bytes[at - 2..at] == *b"]]" {
-                        scan.cdata_end.get_or_insert(at - 2);
-                    }
+                b'>' if at >= 2 && bytes[at - 2..at] == *b"]]" => {
+                    scan.cdata_end.get_or_insert(at - 2);
                 }
-                0xEF => {
-                    if bytes.get(at + 1) == Some(&0xBF) && matches!(bytes.get(at + 2), Some(0xBE | 0xBF)) {
-                        let code = if bytes[at + 2] == 0xBE { 0xFFFE } else { 0xFFFF };
-                        return Err(ForbiddenChar { offset: at, code });
-                    }
+                0xEF if bytes.get(at + 1) == Some(&0xBF)
+                    && matches!(bytes.get(at + 2), Some(0xBE | 0xBF)) =>
+                {
+                    let code = if bytes[at + 2] == 0xBE {
+                        0xFFFE
+                    } else {
+                        0xFFFF
+                    };
+                    return Err(ForbiddenChar { offset: at, code });
                 }
                 _ => {}
             }
@@ -190,7 +195,8 @@ pub(crate) fn split_qname(qname: &str) -> Option<(&str, &str)> {
     let bytes = qname.as_bytes();
     let first = *bytes.first()?;
     let mut colon = None;
-    let mut ascii_ok = first < 0x80 && first != b':' && ASCII_NAME[first as usize] & NAME_START != 0;
+    let mut ascii_ok =
+        first < 0x80 && first != b':' && ASCII_NAME[first as usize] & NAME_START != 0;
     if ascii_ok {
         for (i, &b) in bytes.iter().enumerate().skip(1) {
             if b >= 0x80 {
@@ -282,7 +288,9 @@ mod tests {
         assert_eq!(split_qname("p:a"), Some(("p", "a")));
         assert_eq!(split_qname("đ:ơn"), Some(("đ", "ơn")));
         assert_eq!(split_qname("p:a9.-_"), Some(("p", "a9.-_")));
-        for bad in ["", ":a", "a:", "a:b:c", "a::b", "1a", "p:1a", "p:-a", "a b", "đ:1"] {
+        for bad in [
+            "", ":a", "a:", "a:b:c", "a::b", "1a", "p:1a", "p:-a", "a b", "đ:1",
+        ] {
             assert_eq!(split_qname(bad), None, "{bad:?}");
         }
     }
@@ -290,7 +298,10 @@ mod tests {
     #[test]
     fn scans_markup_characters() {
         let scan = scan_chars("a]]>b<c&d").unwrap();
-        assert_eq!((scan.cdata_end, scan.first_lt, scan.has_amp), (Some(1), Some(5), true));
+        assert_eq!(
+            (scan.cdata_end, scan.first_lt, scan.has_amp),
+            (Some(1), Some(5), true)
+        );
         let at_block_edge = format!("{}]]>", "x".repeat(14));
         assert_eq!(scan_chars(&at_block_edge).unwrap().cdata_end, Some(14));
         assert_eq!(scan_chars("]>]]").unwrap().cdata_end, None);

@@ -17,7 +17,7 @@
 //! ```
 //! use hoso_xml::{find_id, Canonicalizer, IdAttributes, Limits, Method, Selection};
 //!
-//! let doc = br#"<doc xmlns="urn:form"><data Id="d1">Tên: Nguyễn Văn A</data><sig/></doc>"#;
+//! let doc = r#"<doc xmlns="urn:form"><data Id="d1">Tên: Nguyễn Văn A</data><sig/></doc>"#.as_bytes();
 //! let limits = Limits::default();
 //! let data = find_id(doc, "d1", &IdAttributes::default(), &limits)?;
 //! let c14n = Canonicalizer::new(Method::from_name("c14n").unwrap());

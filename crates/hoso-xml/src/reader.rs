@@ -301,9 +301,8 @@ impl<'a> Reader<'a> {
             }
             0
         };
-        let doc = std::str::from_utf8(&input[base..]).map_err(|e| {
-            Error::at(input, base + e.valid_up_to(), ErrorKind::InvalidUtf8)
-        })?;
+        let doc = std::str::from_utf8(&input[base..])
+            .map_err(|e| Error::at(input, base + e.valid_up_to(), ErrorKind::InvalidUtf8))?;
         Ok(Reader {
             bytes: input,
             doc,
@@ -410,7 +409,8 @@ impl<'a> Reader<'a> {
                     let expanded = self.expand_reference(name, start)?;
                     return Ok(Some(Event::Text(expanded)));
                 }
-                let end = memchr::memchr2(b'<', b'&', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+                let end =
+                    memchr::memchr2(b'<', b'&', &bytes[start..]).map_or(bytes.len(), |i| start + i);
                 self.pos = end;
                 let text = &self.doc[start..end];
                 if self.phase != Phase::Content {
@@ -486,7 +486,9 @@ impl<'a> Reader<'a> {
                         if self.phase != Phase::Content {
                             return Err(self.error(
                                 start,
-                                ErrorKind::ContentOutsideRoot("a CDATA section is not allowed here"),
+                                ErrorKind::ContentOutsideRoot(
+                                    "a CDATA section is not allowed here",
+                                ),
                             ));
                         }
                         self.extend_text_run(text.len(), start)?;
@@ -503,10 +505,14 @@ impl<'a> Reader<'a> {
                 }
                 Some(b'?') => {
                     self.text_run = None;
-                    let content = self.delimited(start, 2, b"?>", "unclosed processing instruction")?;
+                    let content =
+                        self.delimited(start, 2, b"?>", "unclosed processing instruction")?;
                     let is_declaration = content.len() >= 3
                         && content.as_bytes()[..3] == *b"xml"
-                        && content.as_bytes().get(3).is_none_or(|&b| chars::is_space(b));
+                        && content
+                            .as_bytes()
+                            .get(3)
+                            .is_none_or(|&b| chars::is_space(b));
                     if is_declaration {
                         self.check_declaration(content, start)?;
                         continue;
@@ -549,7 +555,13 @@ impl<'a> Reader<'a> {
 
     /// The text between a markup opening of `open` bytes at `start` and the
     /// first `close` after it; moves past the close.
-    fn delimited(&mut self, start: usize, open: usize, close: &[u8], unclosed: &str) -> Result<&'a str, Error> {
+    fn delimited(
+        &mut self,
+        start: usize,
+        open: usize,
+        close: &[u8],
+        unclosed: &str,
+    ) -> Result<&'a str, Error> {
         let from = start + open;
         let Some(len) = chars::find_terminator(&self.doc.as_bytes()[from..], close) else {
             return Err(self.error(start, ErrorKind::Syntax(unclosed.into())));
@@ -667,7 +679,11 @@ impl<'a> Reader<'a> {
         Err(self.error(offset, ErrorKind::UnknownEntity(name.into())))
     }
 
-    fn split_pi(&self, content: &'a str, offset: usize) -> Result<(&'a str, &'a str, usize), Error> {
+    fn split_pi(
+        &self,
+        content: &'a str,
+        offset: usize,
+    ) -> Result<(&'a str, &'a str, usize), Error> {
         self.check_markup_size(content.len(), offset)?;
         let end = content
             .bytes()
@@ -675,7 +691,11 @@ impl<'a> Reader<'a> {
             .unwrap_or(content.len());
         let target = &content[..end];
         if target.len() > self.limits.max_name_bytes {
-            return Err(self.limit(offset + 2, Limit::NameLength, self.limits.max_name_bytes as u64));
+            return Err(self.limit(
+                offset + 2,
+                Limit::NameLength,
+                self.limits.max_name_bytes as u64,
+            ));
         }
         if !chars::is_ncname(target) {
             return Err(self.error(offset + 2, ErrorKind::InvalidName(target.into())));
@@ -683,7 +703,9 @@ impl<'a> Reader<'a> {
         if target.eq_ignore_ascii_case("xml") {
             return Err(self.error(
                 offset,
-                ErrorKind::BadDeclaration("the XML declaration is allowed only at the very start of the document"),
+                ErrorKind::BadDeclaration(
+                    "the XML declaration is allowed only at the very start of the document",
+                ),
             ));
         }
         let rest = &content[end..];
@@ -696,7 +718,9 @@ impl<'a> Reader<'a> {
         if offset != 0 || self.phase != Phase::Prolog {
             return Err(self.error(
                 offset,
-                ErrorKind::BadDeclaration("the XML declaration is allowed only at the very start of the document"),
+                ErrorKind::BadDeclaration(
+                    "the XML declaration is allowed only at the very start of the document",
+                ),
             ));
         }
         let Some(rest) = content.strip_prefix("xml") else {
@@ -715,18 +739,24 @@ impl<'a> Reader<'a> {
                 _ => {
                     return Err(self.error(
                         where_,
-                        ErrorKind::BadDeclaration("only version, encoding and standalone may appear"),
+                        ErrorKind::BadDeclaration(
+                            "only version, encoding and standalone may appear",
+                        ),
                     ));
                 }
             };
             if order <= seen {
                 return Err(self.error(
                     where_,
-                    ErrorKind::BadDeclaration("version, encoding and standalone must appear once, in this order"),
+                    ErrorKind::BadDeclaration(
+                        "version, encoding and standalone must appear once, in this order",
+                    ),
                 ));
             }
             if seen == 0 && order != 1 {
-                return Err(self.error(where_, ErrorKind::BadDeclaration("version must come first")));
+                return Err(
+                    self.error(where_, ErrorKind::BadDeclaration("version must come first"))
+                );
             }
             seen = order;
             match name {
@@ -799,7 +829,12 @@ impl<'a> Reader<'a> {
 
     /// Parses the content of a start tag into `tag`, pushing its namespace
     /// declarations.
-    fn parse_tag(&mut self, tag: &mut StartTag<'a>, content: &'a str, offset: usize) -> Result<(), Error> {
+    fn parse_tag(
+        &mut self,
+        tag: &mut StartTag<'a>,
+        content: &'a str,
+        offset: usize,
+    ) -> Result<(), Error> {
         let name_end = content
             .bytes()
             .position(chars::is_space)
@@ -824,11 +859,18 @@ impl<'a> Reader<'a> {
             }
             let at = offset + 1 + i;
             if i == ws_start {
-                return Err(self.error(at, ErrorKind::Syntax("white space is required between attributes".into())));
+                return Err(self.error(
+                    at,
+                    ErrorKind::Syntax("white space is required between attributes".into()),
+                ));
             }
             count += 1;
             if count > self.limits.max_attributes {
-                return Err(self.limit(at, Limit::AttributesPerElement, self.limits.max_attributes as u64));
+                return Err(self.limit(
+                    at,
+                    Limit::AttributesPerElement,
+                    self.limits.max_attributes as u64,
+                ));
             }
             let name_start = i;
             while i < bytes.len() && bytes[i] != b'=' && !chars::is_space(bytes[i]) {
@@ -853,7 +895,9 @@ impl<'a> Reader<'a> {
                 _ => {
                     return Err(self.error(
                         offset + 1 + i,
-                        ErrorKind::Syntax(format!("the value of attribute {attr_qname:?} must be quoted")),
+                        ErrorKind::Syntax(format!(
+                            "the value of attribute {attr_qname:?} must be quoted"
+                        )),
                     ));
                 }
             };
@@ -885,7 +929,11 @@ impl<'a> Reader<'a> {
         self.count_nodes(count as u64, offset)?;
 
         tag.ns = match prefix {
-            "" => self.ns.lookup("").filter(|&i| !self.ns.uri(i).is_empty()).unwrap_or(NONE),
+            "" => self
+                .ns
+                .lookup("")
+                .filter(|&i| !self.ns.uri(i).is_empty())
+                .unwrap_or(NONE),
             "xmlns" => {
                 return Err(self.error(
                     offset + 1,
@@ -918,7 +966,11 @@ impl<'a> Reader<'a> {
         });
         for pair in tag.attrs.windows(2) {
             if pair[0].local == pair[1].local && ns.uri(pair[0].ns) == ns.uri(pair[1].ns) {
-                let later = if pair[0].offset > pair[1].offset { &pair[0] } else { &pair[1] };
+                let later = if pair[0].offset > pair[1].offset {
+                    &pair[0]
+                } else {
+                    &pair[1]
+                };
                 return Err(Error::at(
                     self.bytes,
                     self.base + later.offset,
@@ -929,7 +981,13 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn declare(&mut self, tag: &mut StartTag<'a>, prefix: &'a str, uri: Cow<'a, str>, at: usize) -> Result<(), Error> {
+    fn declare(
+        &mut self,
+        tag: &mut StartTag<'a>,
+        prefix: &'a str,
+        uri: Cow<'a, str>,
+        at: usize,
+    ) -> Result<(), Error> {
         let reserved = |msg| Err(self.error(at, ErrorKind::ReservedNamespace(msg)));
         if prefix == "xmlns" {
             return reserved("the xmlns prefix must not be declared");
@@ -967,7 +1025,8 @@ impl<'a> Reader<'a> {
         if qname.len() > self.limits.max_name_bytes {
             return Err(self.limit(offset, Limit::NameLength, self.limits.max_name_bytes as u64));
         }
-        chars::split_qname(qname).ok_or_else(|| self.error(offset, ErrorKind::InvalidName(qname.into())))
+        chars::split_qname(qname)
+            .ok_or_else(|| self.error(offset, ErrorKind::InvalidName(qname.into())))
     }
 
     /// Normalizes an attribute value as XML 1.0 section 3.3.3 does for CDATA
@@ -1007,16 +1066,22 @@ impl<'a> Reader<'a> {
                         _ if name.starts_with('#') => match parse_char_ref(&name[1..]) {
                             Some(c) => out.push(c),
                             None => {
-                                return Err(self.error(offset + i, ErrorKind::InvalidCharRef(name.into())));
+                                return Err(
+                                    self.error(offset + i, ErrorKind::InvalidCharRef(name.into()))
+                                );
                             }
                         },
                         _ if chars::is_name(name) => {
-                            return Err(self.error(offset + i, ErrorKind::UnknownEntity(name.into())));
+                            return Err(
+                                self.error(offset + i, ErrorKind::UnknownEntity(name.into()))
+                            );
                         }
                         _ => {
                             return Err(self.error(
                                 offset + i,
-                                ErrorKind::Syntax("'&' must start a reference ending with ';'".into()),
+                                ErrorKind::Syntax(
+                                    "'&' must start a reference ending with ';'".into(),
+                                ),
                             ));
                         }
                     }
@@ -1024,7 +1089,11 @@ impl<'a> Reader<'a> {
                 }
                 b'\r' => {
                     out.push(' ');
-                    i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                    i += if bytes.get(i + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
                 }
                 b'\t' | b'\n' => {
                     out.push(' ');
@@ -1090,7 +1159,10 @@ impl<'a> Iterator for PseudoAttrs<'a> {
         }
         if self.pos == ws_start {
             self.pos = bytes.len();
-            return Some(Err(("white space is required before each pseudo-attribute", ws_start)));
+            return Some(Err((
+                "white space is required before each pseudo-attribute",
+                ws_start,
+            )));
         }
         let start = self.pos;
         while self.pos < bytes.len() && bytes[self.pos].is_ascii_alphabetic() {
@@ -1121,7 +1193,11 @@ impl<'a> Iterator for PseudoAttrs<'a> {
             return Some(Err(("unterminated pseudo-attribute value", start)));
         };
         self.pos = value_start + len + 1;
-        Some(Ok((name, &self.text[value_start..value_start + len], start)))
+        Some(Ok((
+            name,
+            &self.text[value_start..value_start + len],
+            start,
+        )))
     }
 }
 
@@ -1192,7 +1268,10 @@ impl<'r, 'a> Element<'r, 'a> {
     /// (namespace name, then local name).
     pub fn attributes(&self) -> impl ExactSizeIterator<Item = Attribute<'r, 'a>> + use<'r, 'a> {
         let reader = self.reader;
-        self.tag().attrs.iter().map(move |raw| Attribute { reader, raw })
+        self.tag()
+            .attrs
+            .iter()
+            .map(move |raw| Attribute { reader, raw })
     }
 
     /// The value of the attribute with this namespace name and local name.

@@ -1,32 +1,31 @@
 //! URI reference joining for the xml:base fix-up of Canonical XML 1.1.
 //!
-//! This is RFC 3986 section 5.2 reference resolution, with the change
-//! Canonical XML 1.1 makes to `remove_dot_segments`: a base may itself be a
-//! relative reference, so leading `..` segments that cannot be removed are
-//! kept instead of being dropped.
+//! This is RFC 3986 section 5.2 reference resolution with the changes
+//! Canonical XML 1.1 section 2.4 makes for its join-URI-References: a base
+//! may itself be a relative reference, so `remove_dot_segments` keeps leading
+//! `..` segments that cannot be removed, appends `/` to a trailing `..` and
+//! replaces runs of `/` by one (the examples of its Appendix A); a base whose
+//! path ends in `..` is a directory (`".."` and `".."` join as `"../../"`);
+//! and the fragment of the reference is ignored.
 
 struct Parts<'a> {
     scheme: Option<&'a str>,
     authority: Option<&'a str>,
     path: &'a str,
     query: Option<&'a str>,
-    fragment: Option<&'a str>,
 }
 
+/// The parts of a URI reference; the fragment is dropped (the base's plays
+/// no part in resolution, the reference's is ignored by join-URI-References).
 fn split(uri: &str) -> Parts<'_> {
-    let (rest, fragment) = match uri.find('#') {
-        Some(i) => (&uri[..i], Some(&uri[i + 1..])),
-        None => (uri, None),
-    };
+    let rest = uri.find('#').map_or(uri, |i| &uri[..i]);
     let (rest, query) = match rest.find('?') {
         Some(i) => (&rest[..i], Some(&rest[i + 1..])),
         None => (rest, None),
     };
     let (scheme, rest) = match rest.find(':') {
         Some(i)
-            if i > 0
-                && rest.as_bytes()[0].is_ascii_alphabetic()
-                && !rest[..i].contains('/') =>
+            if i > 0 && rest.as_bytes()[0].is_ascii_alphabetic() && !rest[..i].contains('/') =>
         {
             (Some(&rest[..i]), &rest[i + 1..])
         }
@@ -44,7 +43,6 @@ fn split(uri: &str) -> Parts<'_> {
         authority,
         path,
         query,
-        fragment,
     }
 }
 
@@ -58,6 +56,8 @@ fn remove_dot_segments(path: &str) -> String {
     for (i, segment) in segments.into_iter().enumerate() {
         let last = i + 1 == count;
         match segment {
+            // Runs of '/' count as one.
+            "" if !last => {}
             "." => {
                 if last {
                     out.push("");
@@ -77,7 +77,11 @@ fn remove_dot_segments(path: &str) -> String {
         }
     }
     let joined = out.join("/");
-    if absolute { format!("/{joined}") } else { joined }
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 fn merge(base: &Parts<'_>, reference_path: &str) -> String {
@@ -90,9 +94,16 @@ fn merge(base: &Parts<'_>, reference_path: &str) -> String {
     }
 }
 
-/// Resolves `reference` against `base` (RFC 3986 section 5.2.2).
+/// Joins `reference` to `base`: RFC 3986 section 5.2.2 as Canonical XML 1.1
+/// modifies it (see the module documentation).
 pub(crate) fn join(base: &str, reference: &str) -> String {
-    let b = split(base);
+    let directory: String;
+    let mut b = split(base);
+    // A trailing ".." of the base names a directory.
+    if b.path == ".." || b.path.ends_with("/..") {
+        directory = format!("{}/", b.path);
+        b.path = &directory;
+    }
     let r = split(reference);
     let (scheme, authority, path, query);
     if r.scheme.is_some() {
@@ -135,16 +146,12 @@ pub(crate) fn join(base: &str, reference: &str) -> String {
         out.push('?');
         out.push_str(q);
     }
-    if let Some(f) = r.fragment {
-        out.push('#');
-        out.push_str(f);
-    }
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::join;
+    use super::{join, remove_dot_segments};
 
     #[test]
     fn rfc3986_normal_examples() {
@@ -157,8 +164,9 @@ mod tests {
             ("//g", "http://g"),
             ("?y", "http://a/b/c/d;p?y"),
             ("g?y", "http://a/b/c/g?y"),
-            ("#s", "http://a/b/c/d;p?q#s"),
-            ("g#s", "http://a/b/c/g#s"),
+            // Canonical XML 1.1 ignores the reference's fragment.
+            ("#s", "http://a/b/c/d;p?q"),
+            ("g#s", "http://a/b/c/g"),
             (";x", "http://a/b/c/;x"),
             ("", "http://a/b/c/d;p?q"),
             (".", "http://a/b/c/"),
@@ -185,5 +193,59 @@ mod tests {
         assert_eq!(join("../a/", "../../b"), "../../b");
         assert_eq!(join("a/b/", "../c"), "a/c");
         assert_eq!(join("foo/", "../bar/"), "bar/");
+    }
+
+    /// The examples of Canonical XML 1.1 section 2.4.
+    #[test]
+    fn c14n11_join_examples() {
+        assert_eq!(join("abc/", "../"), "");
+        assert_eq!(join("../", "../"), "../../");
+        assert_eq!(join("..", ".."), "../../");
+        // b and c (xml:base "..") omitted above d (xml:base "x").
+        assert_eq!(join(&join("..", ".."), "x"), "../../x");
+        assert_eq!(join("..", &join("..", "x")), "../../x");
+        // Section 3.8: e2 ("bar/") omitted between doc and e3 ("foo").
+        assert_eq!(
+            join(&join("something/else", "bar/"), "foo"),
+            "something/bar/foo"
+        );
+    }
+
+    /// Rows of the table of Canonical XML 1.1 Appendix A.
+    #[test]
+    fn c14n11_appendix_a() {
+        for (path, expected) in [
+            (
+                "no/.././/pseudo-netpath/seg/file.ext",
+                "pseudo-netpath/seg/file.ext",
+            ),
+            (
+                "no/..//.///pseudo-netpath/seg/file.ext",
+                "pseudo-netpath/seg/file.ext",
+            ),
+            (
+                "yes/no//..//.///pseudo-netpath/seg/file.ext",
+                "yes/pseudo-netpath/seg/file.ext",
+            ),
+            ("no/../yes/no/..", "yes/"),
+            ("../../no/../..", "../../../"),
+            ("no/../..", "../"),
+            ("no/..", ""),
+            ("/a/b/c/./../../g", "/a/g"),
+            ("mid/content=5/../6", "mid/6"),
+            ("..yes/..no/..no/..no/../../../..yes", "..yes/..yes"),
+            ("../..", "../../"),
+            ("./.", ""),
+            ("//no/..", "/"),
+            ("..yes/...no/..no/..no/../../..", "..yes/"),
+            ("/..yes/..no/..no/..no/../../..", "/..yes/"),
+            ("/../../..", "/"),
+            ("//..//..//..", "/"),
+            ("/./.././.././..", "/"),
+            ("..", "../"),
+            ("../", "../"),
+        ] {
+            assert_eq!(remove_dot_segments(path), expected, "path {path:?}");
+        }
     }
 }

@@ -59,7 +59,10 @@ const KIB: usize = 1024;
 fn refused_within(name: &str, input: &[u8], limits: Limits, bound: usize) -> hoso_xml::Error {
     let (result, peak) = measured(name, || read_to_end(input, limits));
     let err = result.expect_err(name);
-    assert!(peak < bound, "{name}: {peak} bytes allocated (bound {bound})");
+    assert!(
+        peak < bound,
+        "{name}: {peak} bytes allocated (bound {bound})"
+    );
     // Canonicalization refuses it the same way.
     let (c14n, peak) = measured(name, || {
         Canonicalizer::new(Method::from_name("c14n").unwrap()).write(
@@ -70,17 +73,28 @@ fn refused_within(name: &str, input: &[u8], limits: Limits, bound: usize) -> hos
         )
     });
     assert_eq!(c14n.unwrap_err().kind, err.kind, "{name}");
-    assert!(peak < bound + 64 * KIB, "{name}: c14n allocated {peak} bytes");
+    assert!(
+        peak < bound + 64 * KIB,
+        "{name}: c14n allocated {peak} bytes"
+    );
     err
 }
 
 #[test]
 fn entity_attacks_are_refused_at_the_doctype() {
     let _serial = SERIAL.lock().unwrap();
-    let mut laughs = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n");
+    let mut laughs =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n");
     for i in 1..10 {
-        let prev = if i == 1 { "lol".to_string() } else { format!("lol{}", i - 1) };
-        laughs.push_str(&format!(" <!ENTITY lol{i} \"{}\">\n", format!("&{prev};").repeat(10)));
+        let prev = if i == 1 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", i - 1)
+        };
+        laughs.push_str(&format!(
+            " <!ENTITY lol{i} \"{}\">\n",
+            format!("&{prev};").repeat(10)
+        ));
     }
     laughs.push_str("]>\n<lolz>&lol9;</lolz>");
     let xxe = "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>";
@@ -105,7 +119,12 @@ fn entity_attacks_are_refused_at_the_doctype() {
     // Without a DTD the same references are unknown entities, refused at the
     // first one.
     let refs = format!("<q>{}</q>", "&a;".repeat(1_000_000));
-    let err = refused_within("a million undeclared references", refs.as_bytes(), Limits::default(), 64 * KIB);
+    let err = refused_within(
+        "a million undeclared references",
+        refs.as_bytes(),
+        Limits::default(),
+        64 * KIB,
+    );
     assert_eq!(err.kind, ErrorKind::UnknownEntity("a".into()));
     assert_eq!(err.position.column, 4);
 }
@@ -114,7 +133,12 @@ fn entity_attacks_are_refused_at_the_doctype() {
 fn deep_nesting_stops_at_the_depth_limit() {
     let _serial = SERIAL.lock().unwrap();
     let deep = "<a>".repeat(1_000_000);
-    let err = refused_within("1,000,000-deep nesting", deep.as_bytes(), Limits::default(), 256 * KIB);
+    let err = refused_within(
+        "1,000,000-deep nesting",
+        deep.as_bytes(),
+        Limits::default(),
+        256 * KIB,
+    );
     assert_eq!(
         err.kind,
         ErrorKind::LimitExceeded {
@@ -129,8 +153,19 @@ fn deep_nesting_stops_at_the_depth_limit() {
         "<p:a xmlns:p='urn:p'>".repeat(300),
         "</p:a>".repeat(300)
     );
-    let err = refused_within("300-deep namespaced nesting", deep.as_bytes(), Limits::default(), 256 * KIB);
-    assert!(matches!(err.kind, ErrorKind::LimitExceeded { limit: Limit::Depth, .. }));
+    let err = refused_within(
+        "300-deep namespaced nesting",
+        deep.as_bytes(),
+        Limits::default(),
+        256 * KIB,
+    );
+    assert!(matches!(
+        err.kind,
+        ErrorKind::LimitExceeded {
+            limit: Limit::Depth,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -138,7 +173,12 @@ fn attribute_floods_stop_at_the_attribute_limit() {
     let _serial = SERIAL.lock().unwrap();
     let attrs: String = (0..100_000).map(|i| format!(" a{i}='{i}'")).collect();
     let doc = format!("<e{attrs}/>");
-    let err = refused_within("100,000 attributes", doc.as_bytes(), Limits::default(), 256 * KIB);
+    let err = refused_within(
+        "100,000 attributes",
+        doc.as_bytes(),
+        Limits::default(),
+        256 * KIB,
+    );
     assert_eq!(
         err.kind,
         ErrorKind::LimitExceeded {
@@ -146,13 +186,31 @@ fn attribute_floods_stop_at_the_attribute_limit() {
             max: 256
         }
     );
-    let decls: String = (0..100_000).map(|i| format!(" xmlns:p{i}='urn:{i}'")).collect();
+    let decls: String = (0..100_000)
+        .map(|i| format!(" xmlns:p{i}='urn:{i}'"))
+        .collect();
     let doc = format!("<e{decls}/>");
-    let err = refused_within("100,000 namespace declarations", doc.as_bytes(), Limits::default(), 256 * KIB);
-    assert!(matches!(err.kind, ErrorKind::LimitExceeded { limit: Limit::AttributesPerElement, .. }));
+    let err = refused_within(
+        "100,000 namespace declarations",
+        doc.as_bytes(),
+        Limits::default(),
+        256 * KIB,
+    );
+    assert!(matches!(
+        err.kind,
+        ErrorKind::LimitExceeded {
+            limit: Limit::AttributesPerElement,
+            ..
+        }
+    ));
     // The same expanded name twice, hidden behind two prefixes.
     let doc = "<e xmlns:a='urn:x' xmlns:b='urn:x' a:n='1' b:n='2'/>";
-    let err = refused_within("duplicate expanded names", doc.as_bytes(), Limits::default(), 64 * KIB);
+    let err = refused_within(
+        "duplicate expanded names",
+        doc.as_bytes(),
+        Limits::default(),
+        64 * KIB,
+    );
     assert_eq!(err.kind, ErrorKind::DuplicateAttribute("b:n".into()));
 }
 
@@ -191,8 +249,19 @@ fn huge_text_and_documents_are_refused_by_size() {
         max_nodes: 100_000,
         ..Limits::default()
     };
-    let err = refused_within("200,000 elements over a 100,000-node limit", many.as_bytes(), limits, 64 * KIB);
-    assert!(matches!(err.kind, ErrorKind::LimitExceeded { limit: Limit::NodeCount, .. }));
+    let err = refused_within(
+        "200,000 elements over a 100,000-node limit",
+        many.as_bytes(),
+        limits,
+        64 * KIB,
+    );
+    assert!(matches!(
+        err.kind,
+        ErrorKind::LimitExceeded {
+            limit: Limit::NodeCount,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -204,7 +273,12 @@ fn bad_bytes_are_refused_where_they_are() {
     }
     let clean_len = doc.len();
     doc.extend_from_slice(b"<b>\xC0\xAF</b></a>");
-    let err = refused_within("invalid UTF-8 after 10,000 lines", &doc, Limits::default(), 4 * KIB);
+    let err = refused_within(
+        "invalid UTF-8 after 10,000 lines",
+        &doc,
+        Limits::default(),
+        4 * KIB,
+    );
     assert_eq!(err.kind, ErrorKind::InvalidUtf8);
     assert_eq!(err.position.offset, clean_len + 3);
     assert_eq!((err.position.line, err.position.column), (10_001, 4));
@@ -240,14 +314,17 @@ fn namespace_heavy_documents_stay_linear() {
         doc.push_str("</e>");
     }
     for method in ["c14n", "exc-c14n"] {
-        let (result, peak) = measured(&format!("{} KB namespace-heavy, {method}", doc.len() / 1000), || {
-            Canonicalizer::new(Method::from_name(method).unwrap()).write(
-                doc.as_bytes(),
-                Selection::document(),
-                &Limits::default(),
-                std::io::sink(),
-            )
-        });
+        let (result, peak) = measured(
+            &format!("{} KB namespace-heavy, {method}", doc.len() / 1000),
+            || {
+                Canonicalizer::new(Method::from_name(method).unwrap()).write(
+                    doc.as_bytes(),
+                    Selection::document(),
+                    &Limits::default(),
+                    std::io::sink(),
+                )
+            },
+        );
         result.unwrap();
         // 40,000 bindings in scope is what this document is: the bound is
         // about those, not the document's size.
@@ -261,21 +338,48 @@ fn canonicalization_memory_does_not_grow_with_the_document() {
     let record = "<ct:Dong xmlns:ct='urn:hoso:ct' STT='1' xml:lang='vi'><ct:Ten>Phí thẩm định hồ sơ</ct:Ten><ct:SoTien>1500000</ct:SoTien><!-- ghi chú --><ct:GhiChu><![CDATA[a < b & c]]></ct:GhiChu></ct:Dong>\n";
     let mut peaks = Vec::new();
     for count in [1_000usize, 20_000] {
-        let doc = format!("<HoaDon xmlns='urn:hoso:hd'>{}</HoaDon>", record.repeat(count));
+        let doc = format!(
+            "<HoaDon xmlns='urn:hoso:hd'>{}</HoaDon>",
+            record.repeat(count)
+        );
         for method in Method::all() {
             let mut hashed = CountingSink(0);
-            let (result, peak) = measured(&format!("{} MB, {}", doc.len() >> 20, method.name()), || {
-                Canonicalizer::new(method).write(doc.as_bytes(), Selection::document(), &Limits::default(), &mut hashed)
-            });
+            let (result, peak) = measured(
+                &format!("{} MB, {}", doc.len() >> 20, method.name()),
+                || {
+                    Canonicalizer::new(method).write(
+                        doc.as_bytes(),
+                        Selection::document(),
+                        &Limits::default(),
+                        &mut hashed,
+                    )
+                },
+            );
             result.unwrap();
             assert!(hashed.0 > doc.len() / 2);
             peaks.push((count, peak));
         }
     }
-    let small = peaks.iter().filter(|p| p.0 == 1_000).map(|p| p.1).max().unwrap();
-    let large = peaks.iter().filter(|p| p.0 == 20_000).map(|p| p.1).max().unwrap();
-    assert!(large < 256 * KIB, "peak {large} bytes on a 20,000-record document");
-    assert!(large <= small + 16 * KIB, "memory grew with the document: {small} -> {large}");
+    let small = peaks
+        .iter()
+        .filter(|p| p.0 == 1_000)
+        .map(|p| p.1)
+        .max()
+        .unwrap();
+    let large = peaks
+        .iter()
+        .filter(|p| p.0 == 20_000)
+        .map(|p| p.1)
+        .max()
+        .unwrap();
+    assert!(
+        large < 256 * KIB,
+        "peak {large} bytes on a 20,000-record document"
+    );
+    assert!(
+        large <= small + 16 * KIB,
+        "memory grew with the document: {small} -> {large}"
+    );
 }
 
 /// A sink that only counts bytes, standing in for a hasher.

@@ -153,7 +153,11 @@ fn c14n10_3_5_entity_references_are_refused_with_the_dtd() {
     assert_eq!((err.position.line, err.position.column), (1, 1));
     // Without the DTD, the references are to unknown entities.
     let err = Canonicalizer::new(Method::from_name("c14n").unwrap())
-        .to_vec(b"<doc>&ent1;</doc>", Selection::document(), &Limits::default())
+        .to_vec(
+            b"<doc>&ent1;</doc>",
+            Selection::document(),
+            &Limits::default(),
+        )
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::UnknownEntity("ent1".into()));
 }
@@ -169,8 +173,14 @@ fn c14n10_3_6_utf8_encoding() {
             &Limits::default(),
         )
         .unwrap_err();
-    assert_eq!(err.kind, ErrorKind::UnsupportedEncoding("ISO-8859-1".into()));
-    let out = whole("c14n", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<doc>&#169;</doc>");
+    assert_eq!(
+        err.kind,
+        ErrorKind::UnsupportedEncoding("ISO-8859-1".into())
+    );
+    let out = whole(
+        "c14n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<doc>&#169;</doc>",
+    );
     assert_eq!(out.as_bytes(), b"<doc>\xC2\xA9</doc>");
 }
 
@@ -259,7 +269,8 @@ fn exc_c14n_inclusive_namespaces_prefix_list() {
 
 #[test]
 fn exc_c14n_default_namespace_rules() {
-    let input = r#"<a xmlns="urn:a" xmlns:p="urn:p"><p:b><c xmlns=""><d/></c></p:b><e xmlns="urn:a"/></a>"#;
+    let input =
+        r#"<a xmlns="urn:a" xmlns:p="urn:p"><p:b><c xmlns=""><d/></c></p:b><e xmlns="urn:a"/></a>"#;
     assert_eq!(
         whole("exc-c14n", input),
         r#"<a xmlns="urn:a"><p:b xmlns:p="urn:p"><c xmlns=""><d></d></c></p:b><e></e></a>"#

@@ -39,7 +39,12 @@ fn refused_syntax(input: &[u8], line: usize, column: usize) {
         err.kind,
         String::from_utf8_lossy(input)
     );
-    assert_eq!((err.position.line, err.position.column), (line, column), "{}", err);
+    assert_eq!(
+        (err.position.line, err.position.column),
+        (line, column),
+        "{}",
+        err
+    );
 }
 
 #[test]
@@ -63,14 +68,39 @@ fn accepts_well_formed_documents() {
 #[test]
 fn refuses_doctype_and_entities() {
     refused(b"<!DOCTYPE a><a/>", ErrorKind::DoctypeRefused, 1, 1);
-    refused(b"<?xml version='1.0'?>\n<!doctype a [<!ENTITY x 'y'>]><a>&x;</a>", ErrorKind::DoctypeRefused, 2, 1);
+    refused(
+        b"<?xml version='1.0'?>\n<!doctype a [<!ENTITY x 'y'>]><a>&x;</a>",
+        ErrorKind::DoctypeRefused,
+        2,
+        1,
+    );
     refused(b"<a>&x;</a>", ErrorKind::UnknownEntity("x".into()), 1, 4);
     refused(b"<a b='&x;'/>", ErrorKind::UnknownEntity("x".into()), 1, 7);
     refused(b"<a>&#0;</a>", ErrorKind::InvalidCharRef("#0".into()), 1, 4);
-    refused(b"<a>&#xD800;</a>", ErrorKind::InvalidCharRef("#xD800".into()), 1, 4);
-    refused(b"<a>&#xFFFE;</a>", ErrorKind::InvalidCharRef("#xFFFE".into()), 1, 4);
-    refused(b"<a>&#x110000;</a>", ErrorKind::InvalidCharRef("#x110000".into()), 1, 4);
-    refused(b"<a b='&#1;'/>", ErrorKind::InvalidCharRef("#1".into()), 1, 7);
+    refused(
+        b"<a>&#xD800;</a>",
+        ErrorKind::InvalidCharRef("#xD800".into()),
+        1,
+        4,
+    );
+    refused(
+        b"<a>&#xFFFE;</a>",
+        ErrorKind::InvalidCharRef("#xFFFE".into()),
+        1,
+        4,
+    );
+    refused(
+        b"<a>&#x110000;</a>",
+        ErrorKind::InvalidCharRef("#x110000".into()),
+        1,
+        4,
+    );
+    refused(
+        b"<a b='&#1;'/>",
+        ErrorKind::InvalidCharRef("#1".into()),
+        1,
+        7,
+    );
     refused_syntax(b"<a>& b</a>", 1, 4);
     refused_syntax(b"<a b='&amp'/>", 1, 7);
 }
@@ -82,9 +112,19 @@ fn refuses_bad_characters_and_encodings() {
     refused(b"<a>x\0y</a>", ErrorKind::ForbiddenChar(0), 1, 5);
     refused(b"<a b='\x01'/>", ErrorKind::ForbiddenChar(1), 1, 7);
     refused(b"<a><!--\x1b--></a>", ErrorKind::ForbiddenChar(0x1B), 1, 8);
-    refused("<a>\u{FFFF}</a>".as_bytes(), ErrorKind::ForbiddenChar(0xFFFF), 1, 4);
+    refused(
+        "<a>\u{FFFF}</a>".as_bytes(),
+        ErrorKind::ForbiddenChar(0xFFFF),
+        1,
+        4,
+    );
     refused(b"<a\0/>", ErrorKind::InvalidName("a\0".into()), 1, 2);
-    refused(b"\xFF\xFE<\0a\0/\0>\0", ErrorKind::UnsupportedEncoding("UTF-16".into()), 1, 1);
+    refused(
+        b"\xFF\xFE<\0a\0/\0>\0",
+        ErrorKind::UnsupportedEncoding("UTF-16".into()),
+        1,
+        1,
+    );
     refused(
         b"<?xml version='1.0' encoding='windows-1258'?><a/>",
         ErrorKind::UnsupportedEncoding("windows-1258".into()),
@@ -104,7 +144,12 @@ fn refuses_malformed_structure() {
         2,
         4,
     );
-    refused(b"<a></a></b>", ErrorKind::UnexpectedEndTag("b".into()), 1, 8);
+    refused(
+        b"<a></a></b>",
+        ErrorKind::UnexpectedEndTag("b".into()),
+        1,
+        8,
+    );
     refused(b"<a><b>", ErrorKind::UnclosedElement("b".into()), 1, 7);
     refused(b"", ErrorKind::NoRootElement, 1, 1);
     refused(b"  <!-- only -->", ErrorKind::NoRootElement, 1, 16);
@@ -140,7 +185,9 @@ fn refuses_malformed_structure() {
     );
     refused(
         b" <?xml version='1.0'?><a/>",
-        ErrorKind::BadDeclaration("the XML declaration is allowed only at the very start of the document"),
+        ErrorKind::BadDeclaration(
+            "the XML declaration is allowed only at the very start of the document",
+        ),
         1,
         2,
     );
@@ -158,11 +205,18 @@ fn refuses_malformed_structure() {
     );
     refused(
         b"<a><?xml-stylesheet x?><?XmL y?></a>",
-        ErrorKind::BadDeclaration("the XML declaration is allowed only at the very start of the document"),
+        ErrorKind::BadDeclaration(
+            "the XML declaration is allowed only at the very start of the document",
+        ),
         1,
         24,
     );
-    refused(b"<a><?p:q x?></a>", ErrorKind::InvalidName("p:q".into()), 1, 6);
+    refused(
+        b"<a><?p:q x?></a>",
+        ErrorKind::InvalidName("p:q".into()),
+        1,
+        6,
+    );
     refused_syntax(b"<a>x]]>y</a>", 1, 5);
     refused_syntax(b"<a><!-- a -- b --></a>", 1, 11);
     refused_syntax(b"<a><!-- a ---></a>", 1, 11);
@@ -172,28 +226,48 @@ fn refuses_malformed_structure() {
     refused_syntax(b"<a b='<'/>", 1, 7);
     refused_syntax(b"<a b='1", 1, 1);
     refused(b"<1a/>", ErrorKind::InvalidName("1a".into()), 1, 2);
-    refused(b"<a:b:c xmlns:a='urn:a'/>", ErrorKind::InvalidName("a:b:c".into()), 1, 2);
+    refused(
+        b"<a:b:c xmlns:a='urn:a'/>",
+        ErrorKind::InvalidName("a:b:c".into()),
+        1,
+        2,
+    );
     refused(b"<a :b='1'/>", ErrorKind::InvalidName(":b".into()), 1, 4);
 }
 
 #[test]
 fn refuses_namespace_errors() {
     refused(b"<p:a/>", ErrorKind::UndeclaredPrefix("p".into()), 1, 2);
-    refused(b"<a>\n <b q:x='1'/></a>", ErrorKind::UndeclaredPrefix("q".into()), 2, 5);
+    refused(
+        b"<a>\n <b q:x='1'/></a>",
+        ErrorKind::UndeclaredPrefix("q".into()),
+        2,
+        5,
+    );
     refused(
         b"<a xmlns:p='urn:u' xmlns:q='urn:u' p:x='1' q:x='2'/>",
         ErrorKind::DuplicateAttribute("q:x".into()),
         1,
         44,
     );
-    refused(b"<a x='1' x='2'/>", ErrorKind::DuplicateAttribute("x".into()), 1, 10);
+    refused(
+        b"<a x='1' x='2'/>",
+        ErrorKind::DuplicateAttribute("x".into()),
+        1,
+        10,
+    );
     refused(
         b"<a xmlns:p='urn:1' xmlns:p='urn:2'/>",
         ErrorKind::DuplicateAttribute("xmlns:p".into()),
         1,
         20,
     );
-    refused(b"<a xmlns:p=''/>", ErrorKind::EmptyPrefixBinding("p".into()), 1, 4);
+    refused(
+        b"<a xmlns:p=''/>",
+        ErrorKind::EmptyPrefixBinding("p".into()),
+        1,
+        4,
+    );
     refused(
         b"<a xmlns:xml='urn:x'/>",
         ErrorKind::ReservedNamespace("the xml prefix must not be bound to another namespace name"),
@@ -255,17 +329,32 @@ fn enforces_every_limit_with_its_name() {
     };
     assert_eq!(limit_of(&[b' '; 1001]), (Limit::DocumentSize, 1000));
     assert_eq!(limit_of(b"<a><b><c><d/></c></b></a>"), (Limit::Depth, 3));
-    assert_eq!(limit_of(b"<a x='1' y='2' z='3'/>"), (Limit::AttributesPerElement, 2));
-    assert_eq!(limit_of(b"<a xmlns:p='urn:p' xmlns:q='urn:q' xmlns:r='urn:r'/>"), (Limit::AttributesPerElement, 2));
+    assert_eq!(
+        limit_of(b"<a x='1' y='2' z='3'/>"),
+        (Limit::AttributesPerElement, 2)
+    );
+    assert_eq!(
+        limit_of(b"<a xmlns:p='urn:p' xmlns:q='urn:q' xmlns:r='urn:r'/>"),
+        (Limit::AttributesPerElement, 2)
+    );
     assert_eq!(limit_of(b"<abcdefghi/>"), (Limit::NameLength, 8));
     assert_eq!(limit_of(b"<a abcdefghi='1'/>"), (Limit::NameLength, 8));
     assert_eq!(limit_of(b"<a><?abcdefghi?></a>"), (Limit::NameLength, 8));
     assert_eq!(limit_of(b"<a>0123456789x</a>"), (Limit::TextSize, 10));
     // A text node is counted whole, across references and CDATA sections.
-    assert_eq!(limit_of(b"<a>01234&amp;<![CDATA[56789]]></a>"), (Limit::TextSize, 10));
+    assert_eq!(
+        limit_of(b"<a>01234&amp;<![CDATA[56789]]></a>"),
+        (Limit::TextSize, 10)
+    );
     assert_eq!(limit_of(b"<a x='0123456789x'/>"), (Limit::TextSize, 10));
-    assert_eq!(limit_of(b"<a><!--0123456789x--></a>"), (Limit::TextSize, 10));
-    assert_eq!(limit_of(b"<a><b/><b/><b/><b/><b/><b/></a>"), (Limit::NodeCount, 6));
+    assert_eq!(
+        limit_of(b"<a><!--0123456789x--></a>"),
+        (Limit::TextSize, 10)
+    );
+    assert_eq!(
+        limit_of(b"<a><b/><b/><b/><b/><b/><b/></a>"),
+        (Limit::NodeCount, 6)
+    );
 
     let err = read_all(b"<a>\n<b><c><d/></c></b></a>", small).unwrap_err();
     assert_eq!((err.position.line, err.position.column), (2, 7));
@@ -288,7 +377,10 @@ fn attribute_values_are_normalized() {
     assert_eq!(e.attribute("", "x"), Some("a b c d e"));
     assert_eq!(e.attribute("", "y"), Some("\t\n\r<"));
     assert!(matches!(
-        e.attributes().find(|a| a.local_name() == "z").unwrap().value_cow(),
+        e.attributes()
+            .find(|a| a.local_name() == "z")
+            .unwrap()
+            .value_cow(),
         std::borrow::Cow::Borrowed("plain")
     ));
 }
