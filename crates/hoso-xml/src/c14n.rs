@@ -679,7 +679,7 @@ fn consider<'a>(
     }
     let current = rendered.get(prefix).map(|u| u.as_ref());
     let same = match current {
-        Some(c) => c == uri,
+        Some(c) => crate::chars::same(c, &uri),
         None => prefix.is_empty() && uri.is_empty(),
     };
     if !same {

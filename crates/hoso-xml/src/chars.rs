@@ -78,6 +78,16 @@ pub(crate) fn is_xml_char(c: u32) -> bool {
     matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
 }
 
+/// String equality that never calls `memcmp` for two empty strings.
+///
+/// Empty strings are common here (the default prefix, "no namespace") and
+/// point at a dangling address; some glibc `memcmp` variants read it even
+/// for length zero, which measured ~50 times slower than a real comparison.
+#[inline(always)]
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (a.is_empty() || a == b)
+}
+
 /// Whether `b` is XML white space (`S`).
 #[inline]
 pub(crate) fn is_space(b: u8) -> bool {
@@ -177,6 +187,52 @@ pub(crate) fn scan_chars(s: &str) -> Result<CharScan, ForbiddenChar> {
         }
     }
     Ok(scan)
+}
+
+/// What a first pass over the whole document learnt, so that the common
+/// case — no carriage returns, no control characters, no `]]>` — needs no
+/// per-node character checks.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DocumentScan {
+    /// Some byte might be a character XML forbids or a CR to normalize:
+    /// character data must be checked node by node.
+    pub needs_char_checks: bool,
+    /// `]]>` occurs somewhere (at least as the end of a CDATA section):
+    /// text nodes must be searched for it.
+    pub has_cdata_end: bool,
+}
+
+/// One branch-free pass over the document (32-byte blocks), looking closer
+/// only at the rare blocks that hold a control character, `]` or the lead
+/// byte of U+F000..U+FFFF.
+pub(crate) fn scan_document(bytes: &[u8]) -> DocumentScan {
+    let mut scan = DocumentScan {
+        needs_char_checks: false,
+        has_cdata_end: false,
+    };
+    for (block_index, block) in bytes.chunks(32).enumerate() {
+        // Comparisons rather than a table look-up, so that this vectorizes.
+        let special = block.iter().fold(false, |acc, &b| {
+            acc | ((b < 0x20) & (b != b'\t') & (b != b'\n')) | (b == 0xEF) | (b == b']')
+        });
+        if !special {
+            continue;
+        }
+        let base = block_index * 32;
+        for (k, &b) in block.iter().enumerate() {
+            let at = base + k;
+            match b {
+                b']' => scan.has_cdata_end |= bytes[at..].starts_with(b"]]>"),
+                0xEF => scan.needs_char_checks |= bytes.get(at + 1) == Some(&0xBF),
+                0..=0x1F if b != b'\t' && b != b'\n' => scan.needs_char_checks = true,
+                _ => {}
+            }
+        }
+        if scan.needs_char_checks && scan.has_cdata_end {
+            break;
+        }
+    }
+    scan
 }
 
 /// The offset of the first occurrence of `close` (which ends with `>`) in
@@ -305,6 +361,18 @@ mod tests {
         let at_block_edge = format!("{}]]>", "x".repeat(14));
         assert_eq!(scan_chars(&at_block_edge).unwrap().cdata_end, Some(14));
         assert_eq!(scan_chars("]>]]").unwrap().cdata_end, None);
+    }
+
+    #[test]
+    fn document_scan() {
+        let clean = scan_document("<a>\n\tđơn ] ]> x</a>".as_bytes());
+        assert!(!clean.needs_char_checks && !clean.has_cdata_end);
+        assert!(scan_document(b"<a>\r\n</a>").needs_char_checks);
+        assert!(scan_document(b"<a>\0</a>").needs_char_checks);
+        assert!(scan_document("<a>\u{FFFE}</a>".as_bytes()).needs_char_checks);
+        assert!(!scan_document("<a>\u{F8FF}\u{FEFF}</a>".as_bytes()).needs_char_checks);
+        let long = format!("{}]]>", "x".repeat(31));
+        assert!(scan_document(long.as_bytes()).has_cdata_end);
     }
 
     #[test]

@@ -88,7 +88,9 @@ impl Limit {
 #[non_exhaustive]
 pub enum ErrorKind {
     /// A document type declaration; DTDs are never processed.
-    #[error("DOCTYPE refused: document type declarations (and with them DTDs and entity definitions) are not accepted")]
+    #[error(
+        "DOCTYPE refused: document type declarations (and with them DTDs and entity definitions) are not accepted"
+    )]
     DoctypeRefused,
     /// A configured limit was exceeded.
     #[error("limit exceeded: {} is over the limit {max} ({})", .limit.describe(), .limit.name())]
@@ -99,7 +101,9 @@ pub enum ErrorKind {
         max: u64,
     },
     /// The input is not UTF-8.
-    #[error("invalid UTF-8: the byte sequence here is not UTF-8 (only UTF-8 documents are accepted)")]
+    #[error(
+        "invalid UTF-8: the byte sequence here is not UTF-8 (only UTF-8 documents are accepted)"
+    )]
     InvalidUtf8,
     /// The document declares or carries an encoding other than UTF-8.
     #[error("unsupported encoding {0:?}: only UTF-8 documents are accepted")]
@@ -108,7 +112,9 @@ pub enum ErrorKind {
     #[error("forbidden character U+{0:04X}: XML 1.0 does not allow this character in a document")]
     ForbiddenChar(u32),
     /// A reference to an entity other than the five predefined ones.
-    #[error("unknown entity &{0};: only &lt; &gt; &amp; &apos; &quot; and character references are expanded")]
+    #[error(
+        "unknown entity &{0};: only &lt; &gt; &amp; &apos; &quot; and character references are expanded"
+    )]
     UnknownEntity(String),
     /// A character reference to a character XML does not allow.
     #[error("invalid character reference &{0};: it does not name a character XML allows")]
@@ -138,7 +144,9 @@ pub enum ErrorKind {
     #[error("invalid name {0:?}: not an XML name (or a qualified name with one colon at most)")]
     InvalidName(String),
     /// Two attributes with the same qualified or expanded name.
-    #[error("duplicate attribute {0}: an attribute may appear once per element (after namespace resolution)")]
+    #[error(
+        "duplicate attribute {0}: an attribute may appear once per element (after namespace resolution)"
+    )]
     DuplicateAttribute(String),
     /// A prefix used without a declaration in scope.
     #[error("undeclared namespace prefix {0:?}")]

@@ -42,7 +42,10 @@ impl IdAttributes {
         })
     }
 
-    fn ids_of<'r>(&'r self, element: &crate::Element<'r, '_>) -> impl Iterator<Item = &'r str> + 'r {
+    fn ids_of<'r>(
+        &'r self,
+        element: &crate::Element<'r, '_>,
+    ) -> impl Iterator<Item = &'r str> + 'r {
         element.attributes().filter_map(move |a| {
             let is_id = match a.namespace() {
                 "" => self.names.iter().any(|n| n == a.local_name()),
@@ -67,7 +70,12 @@ impl IdAttributes {
 /// assert_eq!(find_id(doc, "x", &IdAttributes::default(), &Limits::default())?, 3);
 /// # Ok::<(), hoso_xml::Error>(())
 /// ```
-pub fn find_id(input: &[u8], id: &str, attrs: &IdAttributes, limits: &Limits) -> Result<usize, Error> {
+pub fn find_id(
+    input: &[u8],
+    id: &str,
+    attrs: &IdAttributes,
+    limits: &Limits,
+) -> Result<usize, Error> {
     let mut reader = Reader::new(input, *limits)?;
     let mut found: Option<usize> = None;
     while let Some(event) = reader.next()? {
@@ -77,7 +85,11 @@ pub fn find_id(input: &[u8], id: &str, attrs: &IdAttributes, limits: &Limits) ->
                 continue;
             }
             if found.is_some() || matches > 1 {
-                return Err(Error::at(input, e.offset(), ErrorKind::DuplicateId(id.into())));
+                return Err(Error::at(
+                    input,
+                    e.offset(),
+                    ErrorKind::DuplicateId(id.into()),
+                ));
             }
             found = Some(e.offset());
         }

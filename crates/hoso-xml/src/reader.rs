@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::chars::{self, CharScan};
+use crate::chars::{self, CharScan, DocumentScan};
 use crate::error::{Error, ErrorKind, Limit};
 use crate::limits::Limits;
 
@@ -184,7 +184,7 @@ impl<'a> Namespaces<'a> {
             None => self
                 .bindings
                 .iter()
-                .rposition(|b| b.prefix == prefix)
+                .rposition(|b| chars::same(b.prefix, prefix))
                 .map(|i| i as u32),
         }
     }
@@ -250,6 +250,7 @@ pub struct Reader<'a> {
     base: usize,
     /// Byte offset in `doc` of the next unread byte.
     pos: usize,
+    document_scan: DocumentScan,
     limits: Limits,
     phase: Phase,
     open: Vec<Open<'a>>,
@@ -308,6 +309,7 @@ impl<'a> Reader<'a> {
             doc,
             base,
             pos: 0,
+            document_scan: chars::scan_document(doc.as_bytes()),
             limits,
             phase: Phase::Prolog,
             open: Vec::new(),
@@ -409,8 +411,7 @@ impl<'a> Reader<'a> {
                     let expanded = self.expand_reference(name, start)?;
                     return Ok(Some(Event::Text(expanded)));
                 }
-                let end =
-                    memchr::memchr2(b'<', b'&', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+                let end = find_text_end(bytes, start);
                 self.pos = end;
                 let text = &self.doc[start..end];
                 if self.phase != Phase::Content {
@@ -435,6 +436,16 @@ impl<'a> Reader<'a> {
             match bytes.get(start + 1) {
                 Some(b'/') => {
                     self.text_run = None;
+                    // Usually the end tag is exactly `</` + the open name + `>`.
+                    if let Some(open) = self.open.last() {
+                        let end = start + 2 + open.qname.len();
+                        if bytes.get(end) == Some(&b'>')
+                            && bytes[start + 2..end] == *open.qname.as_bytes()
+                        {
+                            self.pos = end + 1;
+                            return Ok(Some(Event::End(self.close_element())));
+                        }
+                    }
                     let Some(gt) = memchr::memchr(b'>', &bytes[start..]) else {
                         return Err(self.error(start, ErrorKind::Syntax("unclosed end tag".into())));
                     };
@@ -574,6 +585,18 @@ impl<'a> Reader<'a> {
     /// attribute values; says whether the tag is an empty-element tag.
     fn start_tag_end(&self, start: usize) -> Result<(usize, bool), Error> {
         let bytes = self.doc.as_bytes();
+        // Most tags are short: a plain loop beats setting up a vector search.
+        let near = bytes.len().min(start + 64);
+        for (k, &b) in bytes[start + 1..near].iter().enumerate() {
+            match b {
+                b'>' => {
+                    let at = start + 1 + k;
+                    return Ok((at, at > start + 1 && bytes[at - 1] == b'/'));
+                }
+                b'"' | b'\'' => break,
+                _ => {}
+            }
+        }
         let mut i = start + 1;
         loop {
             let Some(found) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i..]) else {
@@ -633,7 +656,25 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Checks the characters of a text node, comment or PI.  Skipped when
+    /// the first pass over the document found nothing to check; `]]>` is
+    /// then looked for only if the document contains it at all.
     fn scan(&self, text: &str, offset: usize) -> Result<CharScan, Error> {
+        if !self.document_scan.needs_char_checks {
+            let cdata_end = if self.document_scan.has_cdata_end {
+                chars::find_terminator(text.as_bytes(), b"]]>")
+            } else {
+                None
+            };
+            return Ok(CharScan {
+                cdata_end,
+                ..CharScan::default()
+            });
+        }
+        self.scan_all(text, offset)
+    }
+
+    fn scan_all(&self, text: &str, offset: usize) -> Result<CharScan, Error> {
         chars::scan_chars(text)
             .map_err(|f| self.error(offset + f.offset, ErrorKind::ForbiddenChar(f.code)))
     }
@@ -959,13 +1000,17 @@ impl<'a> Reader<'a> {
         // Canonical order (namespace URI, then local name) also puts any two
         // attributes with the same expanded name side by side.
         let ns = &self.ns;
-        tag.attrs.sort_unstable_by(|a, b| {
-            ns.uri(a.ns)
-                .cmp(ns.uri(b.ns))
-                .then_with(|| a.local.cmp(b.local))
-        });
+        let by_namespace = |a: &RawAttr<'_>, b: &RawAttr<'_>| {
+            if a.ns == b.ns {
+                std::cmp::Ordering::Equal
+            } else {
+                ns.uri(a.ns).cmp(ns.uri(b.ns))
+            }
+        };
+        tag.attrs
+            .sort_unstable_by(|a, b| by_namespace(a, b).then_with(|| a.local.cmp(b.local)));
         for pair in tag.attrs.windows(2) {
-            if pair[0].local == pair[1].local && ns.uri(pair[0].ns) == ns.uri(pair[1].ns) {
+            if pair[0].local == pair[1].local && by_namespace(&pair[0], &pair[1]).is_eq() {
                 let later = if pair[0].offset > pair[1].offset {
                     &pair[0]
                 } else {
@@ -1034,7 +1079,7 @@ impl<'a> Reader<'a> {
     /// literal tab, LF, CR or CR LF turned into one space.
     fn attribute_value(&self, raw: &'a str, offset: usize) -> Result<Cow<'a, str>, Error> {
         self.check_markup_size(raw.len(), offset)?;
-        let scan = self.scan(raw, offset)?;
+        let scan = self.scan_all(raw, offset)?;
         let bytes = raw.as_bytes();
         if let Some(i) = scan.first_lt {
             return Err(self.error(
@@ -1110,6 +1155,21 @@ impl<'a> Reader<'a> {
         }
         Ok(Cow::Owned(out))
     }
+}
+
+/// The end of the character data starting at `start`: the next `<` or `&`.
+/// Text between tags is usually short (indentation, a field value), so the
+/// first bytes are looked at one by one before a vector search.
+#[inline]
+fn find_text_end(bytes: &[u8], start: usize) -> usize {
+    let near = bytes.len().min(start + 32);
+    if let Some(k) = bytes[start..near]
+        .iter()
+        .position(|&b| b == b'<' || b == b'&')
+    {
+        return start + k;
+    }
+    memchr::memchr2(b'<', b'&', &bytes[near..]).map_or(bytes.len(), |i| near + i)
 }
 
 fn parse_char_ref(code: &str) -> Option<char> {
