@@ -29,31 +29,31 @@ impl IdAttributes {
         }
     }
 
+    /// Whether the attribute with this namespace name and local name carries
+    /// an Id.
+    pub fn is_id(&self, namespace: &str, local_name: &str) -> bool {
+        match namespace {
+            "" => self.names.iter().any(|n| n == local_name),
+            XML_NAMESPACE => local_name == "id",
+            _ => false,
+        }
+    }
+
     /// The Id of the element, if it carries one: the first Id attribute in
     /// canonical attribute order.
     pub fn id_of<'r>(&self, element: &crate::Element<'r, '_>) -> Option<&'r str> {
-        element.attributes().find_map(|a| {
-            let is_id = match a.namespace() {
-                "" => self.names.iter().any(|n| n == a.local_name()),
-                XML_NAMESPACE => a.local_name() == "id",
-                _ => false,
-            };
-            is_id.then(|| a.value())
-        })
+        element
+            .attributes()
+            .find_map(|a| self.is_id(a.namespace(), a.local_name()).then(|| a.value()))
     }
 
     fn ids_of<'r>(
         &'r self,
         element: &crate::Element<'r, '_>,
     ) -> impl Iterator<Item = &'r str> + 'r {
-        element.attributes().filter_map(move |a| {
-            let is_id = match a.namespace() {
-                "" => self.names.iter().any(|n| n == a.local_name()),
-                XML_NAMESPACE => a.local_name() == "id",
-                _ => false,
-            };
-            is_id.then(|| a.value())
-        })
+        element
+            .attributes()
+            .filter_map(move |a| self.is_id(a.namespace(), a.local_name()).then(|| a.value()))
     }
 }
 

@@ -41,6 +41,12 @@ pub use c14n::{Algorithm, Canonicalizer, Method, Selection};
 pub use error::{Error, ErrorKind, Limit, Position};
 pub use id::{IdAttributes, find_id};
 pub use limits::Limits;
+
+/// Whether `s` is an XML `NCName` (a name without colons), as Id values
+/// should be.
+pub fn is_ncname(s: &str) -> bool {
+    chars::is_ncname(s)
+}
 pub use reader::{
     Attribute, Element, EndTag, Event, NsDecl, Reader, XML_NAMESPACE, XMLNS_NAMESPACE,
 };
