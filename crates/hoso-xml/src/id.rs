@@ -53,7 +53,8 @@ impl IdAttributes {
     ) -> impl Iterator<Item = &'r str> + 'r {
         element
             .attributes()
-            .filter_map(move |a| self.is_id(a.namespace(), a.local_name()).then(|| a.value()))
+            .filter(move |a| self.is_id(a.namespace(), a.local_name()))
+            .map(|a| a.value())
     }
 }
 

@@ -400,13 +400,13 @@ impl<'a> Reader<'a> {
             };
             if first != b'<' {
                 if first == b'&' {
-                    let name = self.reference_name(start)?;
                     if self.phase != Phase::Content {
                         return Err(self.error(
                             start,
                             ErrorKind::ContentOutsideRoot("a reference is not allowed here"),
                         ));
                     }
+                    let name = self.reference_name(start)?;
                     self.extend_text_run(1, start)?;
                     let expanded = self.expand_reference(name, start)?;
                     return Ok(Some(Event::Text(expanded)));
@@ -617,21 +617,31 @@ impl<'a> Reader<'a> {
     /// The name of the reference starting with `&` at `start`; moves past its `;`.
     fn reference_name(&mut self, start: usize) -> Result<&'a str, Error> {
         let bytes = self.doc.as_bytes();
-        // A reference is a name or a character number: bound the search.
-        let window = &bytes[start + 1..bytes.len().min(start + 2 + self.limits.max_name_bytes)];
-        let semicolon = memchr::memchr(b';', window).filter(|&i| {
-            window[..i]
-                .iter()
-                .all(|&b| !chars::is_space(b) && b != b'<' && b != b'&')
-        });
-        let Some(len) = semicolon else {
+        // A reference ends at the first ';'; white space, '<' or '&' before
+        // it mean a stray '&'.
+        let end = bytes[start + 1..]
+            .iter()
+            .position(|&b| b == b';' || b == b'<' || b == b'&' || chars::is_space(b))
+            .map(|i| start + 1 + i)
+            .filter(|&i| bytes[i] == b';');
+        let Some(end) = end else {
             return Err(self.error(
                 start,
                 ErrorKind::Syntax("'&' must start a reference ending with ';'".into()),
             ));
         };
-        self.pos = start + 1 + len + 1;
-        Ok(&self.doc[start + 1..start + 1 + len])
+        let name = &self.doc[start + 1..end];
+        if name.len() > self.limits.max_name_bytes {
+            return Err(self.limit(start, Limit::NameLength, self.limits.max_name_bytes as u64));
+        }
+        if !name.starts_with('#') && !chars::is_name(name) {
+            return Err(self.error(
+                start,
+                ErrorKind::Syntax("'&' must start a reference ending with ';'".into()),
+            ));
+        }
+        self.pos = end + 1;
+        Ok(name)
     }
 
     fn extend_text_run(&mut self, len: usize, offset: usize) -> Result<(), Error> {
@@ -1102,6 +1112,13 @@ impl<'a> Reader<'a> {
                         ));
                     };
                     let name = &raw[i + 1..i + len];
+                    if name.len() > self.limits.max_name_bytes {
+                        return Err(self.limit(
+                            offset + i,
+                            Limit::NameLength,
+                            self.limits.max_name_bytes as u64,
+                        ));
+                    }
                     match name {
                         "lt" => out.push('<'),
                         "gt" => out.push('>'),
