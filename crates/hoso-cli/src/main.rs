@@ -7,6 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod sign_cmd;
+mod verify_cmd;
+
 /// Exit code when the input is malformed, refused or invalid.
 const EXIT_REFUSED: u8 = 1;
 /// Exit code for usage and I/O errors.
@@ -27,6 +30,10 @@ struct Cli {
 enum Command {
     /// Canonicalize an XML document and write the canonical bytes to standard output.
     C14n(C14nArgs),
+    /// Sign an XML document with an enveloped XAdES B-B signature.
+    Sign(sign_cmd::SignArgs),
+    /// Verify the signatures of a document and report in Vietnamese or English.
+    Verify(verify_cmd::VerifyArgs),
 }
 
 #[derive(clap::Args)]
@@ -73,7 +80,8 @@ impl MethodArg {
     }
 }
 
-/// A failure and the exit code it maps to.
+/// A failure and the exit code it maps to; an empty message prints nothing
+/// (the command already said why on standard output).
 struct Failure {
     code: u8,
     message: String,
@@ -81,10 +89,18 @@ struct Failure {
 
 impl Failure {
     fn usage(message: impl Into<String>) -> Self {
+        Failure::message(EXIT_USAGE, message)
+    }
+
+    fn message(code: u8, message: impl Into<String>) -> Self {
         Failure {
-            code: EXIT_USAGE,
+            code,
             message: message.into(),
         }
+    }
+
+    fn silent(code: u8) -> Self {
+        Failure::message(code, "")
     }
 
     fn refused(file: &Path, error: &hoso_xml::Error) -> Self {
@@ -121,6 +137,17 @@ fn read_input(file: &Path, max: usize) -> Result<Vec<u8>, Failure> {
     Ok(bytes)
 }
 
+/// Writes `bytes` to `path`, or to standard output for `-`.
+fn write_output(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let result = if path == Path::new("-") {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(bytes).and_then(|()| stdout.flush())
+    } else {
+        std::fs::write(path, bytes)
+    };
+    result.map_err(|e| Failure::usage(format!("{}: cannot write: {e}", display_name(path))))
+}
+
 fn c14n(args: C14nArgs) -> Result<(), Failure> {
     let limits = hoso_xml::Limits::default();
     let input = read_input(&args.file, limits.max_document_bytes)?;
@@ -144,22 +171,22 @@ fn c14n(args: C14nArgs) -> Result<(), Failure> {
     let output = canonicalizer
         .to_vec(&input, selection, &limits)
         .map_err(|e| Failure::refused(&args.file, &e))?;
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&output)
-        .and_then(|()| stdout.flush())
-        .map_err(|e| Failure::usage(format!("cannot write standard output: {e}")))
+    write_output(Path::new("-"), &output)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::C14n(args) => c14n(args),
+        Command::Sign(args) => sign_cmd::run(args),
+        Command::Verify(args) => verify_cmd::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("hoso: {}", failure.message);
+            if !failure.message.is_empty() {
+                eprintln!("hoso: {}", failure.message);
+            }
             ExitCode::from(failure.code)
         }
     }
