@@ -13,7 +13,7 @@ use std::io::Write;
 
 use crate::error::{Error, ErrorKind};
 use crate::limits::Limits;
-use crate::reader::{Element, Event, Namespaces, Reader, XML_NAMESPACE};
+use crate::reader::{Element, ElementContext, Event, Namespaces, Reader, XML_NAMESPACE};
 use crate::uri;
 
 /// The canonicalization algorithm family.
@@ -225,6 +225,56 @@ impl Canonicalizer {
         Run::new(self, reader, selection, sink).run()
     }
 
+    /// Canonicalizes the subtree of the element `context` was captured for
+    /// (see [`crate::Element::context`]), optionally without the subtree of
+    /// the element at `excluding`, reading only that element: its ancestors'
+    /// namespaces and `xml:*` attributes come from the context.  The input
+    /// must be the document the context was captured from, already read
+    /// whole (it is not checked again before the element).
+    ///
+    /// ```
+    /// use hoso_xml::{Canonicalizer, Event, Limits, Method, Reader, Selection};
+    ///
+    /// let doc = br#"<a xmlns:p="urn:p" xml:lang="vi"><p:b>x</p:b><c/></a>"#;
+    /// let mut reader = Reader::new(doc, Limits::default())?;
+    /// let mut context = None;
+    /// while let Some(event) = reader.next()? {
+    ///     if let Event::Start(e) = event && e.local_name() == "b" {
+    ///         context = Some(e.context());
+    ///     }
+    /// }
+    /// let c14n = Canonicalizer::new(Method::from_name("c14n").unwrap());
+    /// let out = c14n.write_element(doc, &context.unwrap(), None, &Limits::default(), Vec::new())?;
+    /// assert_eq!(out, br#"<p:b xmlns:p="urn:p" xml:lang="vi">x</p:b>"#);
+    /// # Ok::<(), hoso_xml::Error>(())
+    /// ```
+    pub fn write_element<W: Write>(
+        &self,
+        input: &[u8],
+        context: &ElementContext,
+        excluding: Option<usize>,
+        limits: &Limits,
+        sink: W,
+    ) -> Result<W, Error> {
+        let reader = Reader::resume(input, context, *limits)?;
+        let selection = Selection {
+            subtree: Some(context.offset()),
+            excluding,
+        };
+        let mut run = Run::new(self, reader, selection, sink);
+        run.stop_after_apex = true;
+        run.inherited = context
+            .xml_attributes()
+            .iter()
+            .map(|(local, value)| InheritedXmlAttr {
+                depth: 0,
+                local,
+                value: value.clone(),
+            })
+            .collect();
+        run.run()
+    }
+
     /// Canonicalizes `selection` of `input` into a new buffer.
     pub fn to_vec(
         &self,
@@ -424,6 +474,8 @@ struct Run<'c, 'a, W: Write> {
     inherited: Vec<InheritedXmlAttr<'a>>,
     /// Reused for the namespaces to render on one element.
     pending_ns: Vec<(&'a str, Cow<'a, str>)>,
+    /// Reading a resumed element: stop when it ends.
+    stop_after_apex: bool,
 }
 
 impl<'c, 'a, W: Write> Run<'c, 'a, W> {
@@ -443,6 +495,7 @@ impl<'c, 'a, W: Write> Run<'c, 'a, W> {
             marks: Vec::new(),
             inherited: Vec::new(),
             pending_ns: Vec::new(),
+            stop_after_apex: false,
         }
     }
 
@@ -459,11 +512,14 @@ impl<'c, 'a, W: Write> Run<'c, 'a, W> {
             mut marks,
             mut inherited,
             mut pending_ns,
+            stop_after_apex,
         } = self;
         let with_comments = c14n.method.with_comments;
         let whole = selection.subtree.is_none();
         let mut found_subtree = whole;
-        let mut found_excluded = selection.excluding.is_none();
+        // A resumed element ends the reading: an excluded element elsewhere
+        // is simply not in it.
+        let mut found_excluded = selection.excluding.is_none() || stop_after_apex;
         let mut depth = 0usize;
         let mut flush_failed = None;
         while let Some(event) = reader.next()? {
@@ -521,6 +577,9 @@ impl<'c, 'a, W: Write> Run<'c, 'a, W> {
                     rendered.pop_to(mark);
                     if end.depth == apex {
                         apex_depth = None;
+                        if stop_after_apex {
+                            break;
+                        }
                     }
                 }
                 Event::Text(t) => {

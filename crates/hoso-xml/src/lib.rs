@@ -48,5 +48,6 @@ pub fn is_ncname(s: &str) -> bool {
     chars::is_ncname(s)
 }
 pub use reader::{
-    Attribute, Element, EndTag, Event, NsDecl, Reader, XML_NAMESPACE, XMLNS_NAMESPACE,
+    Attribute, Element, ElementContext, EndTag, Event, NsDecl, Reader, XML_NAMESPACE,
+    XMLNS_NAMESPACE,
 };

@@ -261,6 +261,40 @@ pub struct Reader<'a> {
     text_run: Option<usize>,
     scratch: String,
     event_offset: usize,
+    /// `xml:*` attributes of the open elements, with their depth: what a
+    /// document subset inherits (see [`ElementContext`]).
+    xml_attrs: Vec<(usize, &'a str, Cow<'a, str>)>,
+}
+
+/// What an element inherits from its ancestors: the namespace bindings in
+/// scope at its parent and the nearest `xml:*` attributes above it.  Captured
+/// while reading ([`Element::context`]), it lets the element's subtree be
+/// read again, or canonicalized, without reading the document before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElementContext {
+    offset: usize,
+    namespaces: Vec<(String, String)>,
+    xml_attributes: Vec<(String, String)>,
+}
+
+impl ElementContext {
+    /// Byte offset of the element's start tag.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The bindings in scope at the parent, outermost first (an empty URI on
+    /// the default prefix undeclares the default namespace).
+    pub fn namespaces(&self) -> &[(String, String)] {
+        &self.namespaces
+    }
+
+    /// The `xml:*` attributes of the ancestors (local name and value),
+    /// outermost first; a name may repeat (the nearest one wins, and
+    /// Canonical XML 1.1 joins every `xml:base`).
+    pub fn xml_attributes(&self) -> &[(String, String)] {
+        &self.xml_attributes
+    }
 }
 
 impl std::fmt::Debug for Reader<'_> {
@@ -320,6 +354,51 @@ impl<'a> Reader<'a> {
             text_run: None,
             scratch: String::new(),
             event_offset: 0,
+            xml_attrs: Vec::new(),
+        })
+    }
+
+    /// Reads the subtree of the element `context` was captured for, as if
+    /// it were a document: the element's ancestors' namespace bindings are
+    /// in scope, and reading ends with the element.  The input before the
+    /// element is neither read nor checked: it must be the document the
+    /// context was captured from.
+    pub fn resume(
+        input: &'a [u8],
+        context: &'a ElementContext,
+        limits: Limits,
+    ) -> Result<Self, Error> {
+        let start = context.offset;
+        if input.get(start) != Some(&b'<') || input.len() > limits.max_document_bytes {
+            return Err(Error::at(
+                input,
+                start.min(input.len()),
+                ErrorKind::Syntax("the element context does not fit this input".into()),
+            ));
+        }
+        let doc = std::str::from_utf8(&input[start..])
+            .map_err(|e| Error::at(input, start + e.valid_up_to(), ErrorKind::InvalidUtf8))?;
+        let mut ns = Namespaces::new();
+        for (prefix, uri) in &context.namespaces {
+            ns.push(prefix, Cow::Borrowed(uri));
+        }
+        Ok(Reader {
+            bytes: input,
+            doc,
+            base: start,
+            pos: 0,
+            document_scan: chars::scan_document(doc.as_bytes()),
+            limits,
+            phase: Phase::Content,
+            open: Vec::new(),
+            ns,
+            tag: StartTag::default(),
+            nodes: 0,
+            pending_end: false,
+            text_run: None,
+            scratch: String::new(),
+            event_offset: 0,
+            xml_attrs: Vec::new(),
         })
     }
 
@@ -836,6 +915,10 @@ impl<'a> Reader<'a> {
     }
 
     fn close_element(&mut self) -> EndTag<'a> {
+        let depth = self.open.len();
+        while self.xml_attrs.last().is_some_and(|a| a.0 >= depth) {
+            self.xml_attrs.pop();
+        }
         let open = self.open.pop().expect("an element is open");
         self.ns.pop_to(open.ns_mark);
         if self.open.is_empty() {
@@ -874,6 +957,12 @@ impl<'a> Reader<'a> {
             qname: self.tag.qname,
             ns_mark: self.ns.bindings.len() - self.tag.decls.len(),
         });
+        let depth = self.open.len();
+        for attr in &self.tag.attrs {
+            if attr.ns == XML_BINDING {
+                self.xml_attrs.push((depth, attr.local, attr.value.clone()));
+            }
+        }
         self.pending_end = empty;
         Ok(())
     }
@@ -1356,6 +1445,35 @@ impl<'r, 'a> Element<'r, 'a> {
         self.attributes()
             .find(|a| a.local_name() == local_name && a.namespace() == namespace)
             .map(|a| a.value())
+    }
+
+    /// What this element inherits, for reading or canonicalizing its subtree
+    /// later without the rest of the document (see [`Reader::resume`]).
+    pub fn context(&self) -> ElementContext {
+        let reader = self.reader;
+        let mark = reader.open.last().map_or(0, |o| o.ns_mark);
+        // The innermost binding of each prefix, in scope at the parent.
+        let mut seen = std::collections::HashSet::new();
+        let mut namespaces: Vec<(String, String)> = reader.ns.bindings[..mark]
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(i, b)| *i as u32 != XML_BINDING && seen.insert(b.prefix))
+            .map(|(_, b)| (b.prefix.to_string(), b.uri.to_string()))
+            .collect();
+        namespaces.reverse();
+        let depth = reader.open.len();
+        let xml_attributes = reader
+            .xml_attrs
+            .iter()
+            .filter(|(d, _, _)| *d < depth)
+            .map(|(_, local, value)| (local.to_string(), value.to_string()))
+            .collect();
+        ElementContext {
+            offset: self.offset(),
+            namespaces,
+            xml_attributes,
+        }
     }
 
     /// The reader this element belongs to (for namespace scope queries).

@@ -831,6 +831,36 @@ pub fn check_c14n_case(case: &C14nCase<'_>) {
         }
     }
 
+    // Canonicalizing the subtree from a context captured while reading, and
+    // reading only that element, gives the same bytes.
+    if let Some(apex) = case.selection.subtree {
+        let mut reader = Reader::new(doc, case.limits).expect("the document was read");
+        let mut context = None;
+        while let Some(event) = reader.next().expect("the document was read") {
+            if let Event::Start(e) = event
+                && e.offset() == apex
+            {
+                context = Some(e.context());
+            }
+        }
+        let context = context.expect("the apex is an element");
+        let resumed = c14n
+            .write_element(
+                doc,
+                &context,
+                case.selection.excluding,
+                &case.limits,
+                Vec::new(),
+            )
+            .unwrap_or_else(|e| panic!("{what}: canonicalizing from the context failed: {e}"));
+        assert_eq!(
+            resumed,
+            out,
+            "{what}: from the context {:?} vs reading the document",
+            String::from_utf8_lossy(&resumed)
+        );
+    }
+
     // The PrefixList belongs to exclusive canonicalization only.
     if case.prefixes.is_some() && case.method.algorithm != Algorithm::ExcC14n10 {
         let plain = Canonicalizer::new(case.method)
