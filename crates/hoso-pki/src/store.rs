@@ -1,6 +1,6 @@
 //! The trust store, the validation policy and the validation entry point.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 use std::sync::RwLock;
@@ -50,7 +50,13 @@ pub struct TrustStore {
     intermediate_fingerprints: HashSet<[u8; 32]>,
     verified: RwLock<HashSet<([u8; 32], [u8; 32])>>,
     checks: AtomicU64,
+    /// Certificates parsed from documents, by the SHA-256 of their DER: the
+    /// same signer and CA certificates arrive in document after document.
+    parsed: RwLock<HashMap<[u8; 32], Certificate>>,
 }
+
+/// Parsed certificates kept by a store; past this the cache starts over.
+const PARSED_CACHE_ENTRIES: usize = 4096;
 
 /// What the validation policy says.  `Policy::default()` is the policy for
 /// forms submitted to hoso: no weak algorithms or keys, warn when the
@@ -186,7 +192,32 @@ impl TrustStore {
             intermediate_fingerprints: HashSet::new(),
             verified: RwLock::new(HashSet::new()),
             checks: AtomicU64::new(0),
+            parsed: RwLock::new(HashMap::new()),
         }
+    }
+
+    /// Parses a DER certificate, answering from a cache of certificates
+    /// parsed before (keyed by the SHA-256 of the DER, so equal bytes give
+    /// the same certificate).  Use it for certificates that arrive with
+    /// documents, such as XML-DSig KeyInfo or JWS `x5c`.
+    ///
+    /// ```
+    /// let store = hoso_pki::TrustStore::new();
+    /// assert!(store.parse_certificate(b"not DER").is_err());
+    /// ```
+    pub fn parse_certificate(&self, der: &[u8]) -> Result<Certificate, PkiError> {
+        let key = crate::cert::sha256(der);
+        if let Some(cert) = self.parsed.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(cert);
+        }
+        let cert = Certificate::from_der(der)?;
+        if let Ok(mut cache) = self.parsed.write() {
+            if cache.len() >= PARSED_CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(key, cert.clone());
+        }
+        Ok(cert)
     }
 
     /// Trusts `cert` as an anchor: a path that reaches it ends there, and
