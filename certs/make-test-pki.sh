@@ -441,7 +441,8 @@ S=$OUT/signers
 # Traditional encodings, because deployed tools still emit them.
 run openssl pkey -in "$S/person-cccd.key.pem" -traditional -out "$S/person-cccd.key.pkcs1.pem"
 run openssl pkey -in "$S/person-cmnd.key.pem" -traditional -out "$S/person-cmnd.key.sec1.pem"
-run openssl pkey -in "$S/person-cccd.key.pem" -outform DER -out "$S/person-cccd.key.der"
+# PKCS#8 DER: OpenSSL 3.0's `pkey -outform DER` writes PKCS#1 for RSA.
+run openssl pkcs8 -topk8 -nocrypt -outform DER -in "$S/person-cccd.key.pem" -out "$S/person-cccd.key.der"
 run openssl pkcs8 -topk8 -in "$S/person-cccd.key.pem" -v2 aes-256-cbc -v2prf hmacWithSHA256 \
     -passout pass:hoso-test -out "$S/person-cccd.key.enc.pem"
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite. Installs the external oracles the tests talk to
-# (libxml2's xmllint and headers, a C compiler) when they are missing.
+# (libxml2's xmllint and headers, xmlsec1, a C compiler) when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v xmllint >/dev/null || missing+=(libxml2-utils)
+command -v xmlsec1 >/dev/null || missing+=(xmlsec1)
 [[ -f /usr/include/libxml2/libxml/c14n.h ]] || missing+=(libxml2-dev)
 command -v gcc >/dev/null || missing+=(gcc)
 command -v python3 >/dev/null || missing+=(python3)

@@ -30,7 +30,7 @@ struct Cli {
 enum Command {
     /// Canonicalize an XML document and write the canonical bytes to standard output.
     C14n(C14nArgs),
-    /// Sign an XML document with an enveloped XAdES B-B signature.
+    /// Sign an XML document with an enveloped XAdES B-B signature, or a JSON form as a JWS.
     Sign(sign_cmd::SignArgs),
     /// Verify the signatures of a document and report in Vietnamese or English.
     Verify(verify_cmd::VerifyArgs),

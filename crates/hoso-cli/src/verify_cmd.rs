@@ -107,11 +107,15 @@ fn chain_word(report: &SignatureReport) -> &'static str {
 }
 
 fn signature_json(report: &SignatureReport, lang: Lang) -> String {
-    let covers: Vec<String> = report
+    let mut covers: Vec<String> = report
         .references
         .iter()
         .map(|r| json_string(&r.path))
         .collect();
+    // A JWS has no references: it covers its payload.
+    if let (true, Some(signed)) = (covers.is_empty(), &report.signed) {
+        covers.push(json_string(&signed.element_path));
+    }
     let (subject, ids) = match &report.signer {
         Some(cert) => {
             let ids: Vec<String> = report
@@ -195,11 +199,8 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
     }
     let limits = hoso_xml::Limits::default();
     let input = read_input(&args.file, limits.max_document_bytes)?;
-    if input.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        return Err(Failure::usage(
-            "JSON (JWS) documents are not verified by this version of hoso yet",
-        ));
-    }
+    // JSON forms are signed as JWS (RFC 7515); the report is the same.
+    let jws = hoso_dsig::jws::is_jws(&input);
     let options = VerifyOptions {
         policy: Policy {
             allow_weak: args.allow_weak,
@@ -209,7 +210,13 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
         ocsp: &ocsp,
         ..VerifyOptions::new(&trust, at)
     };
-    let verify = || hoso_dsig::verify_all(&input, &options);
+    let verify = || {
+        if jws {
+            hoso_dsig::verify_jws(&input, &options)
+        } else {
+            hoso_dsig::verify_all(&input, &options)
+        }
+    };
     if let Some(n) = args.repeat {
         let start = Instant::now();
         for _ in 0..n.max(1) {

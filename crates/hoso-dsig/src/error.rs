@@ -55,6 +55,24 @@ pub enum Refusal {
     SignatureTooLarge,
     /// The signer's certificate is not accepted.
     Untrusted(hoso_pki::ChainStatus),
+    /// The input is not a JWS hoso can read: not JSON, not one of the JWS
+    /// serializations, no payload, detached content, too large.
+    BadJws(String),
+    /// A JWS header that is not what RFC 7515 says (not a JSON object, a
+    /// parameter of the wrong type or given twice, a certificate in `x5c`
+    /// that does not parse, a thumbprint that does not match).
+    JwsHeader(String),
+    /// A JWS whose `alg` is `none`: it carries no signature.
+    AlgNone,
+    /// A JWS header parameter that matters to verification (`alg`, `x5c`,
+    /// `crit`, the signing time, key references) in the unprotected header,
+    /// where the signature does not cover it.
+    UnprotectedHeaderParameter(String),
+    /// A JWS `crit` names a header parameter hoso does not process.
+    UnknownCritical(String),
+    /// The protected JWS header carries no `x5c` certificate chain; the key
+    /// it names instead (`jwk`, `jku`, `x5u`, `kid`), if any.
+    JwsNoCertificate(Option<String>),
 }
 
 impl fmt::Display for Refusal {
@@ -133,6 +151,25 @@ impl fmt::Display for Refusal {
             Refusal::Untrusted(status) => {
                 write!(f, "the signer's certificate is not accepted: {status}")
             }
+            Refusal::BadJws(what) => write!(f, "the document is not a usable JWS: {what}"),
+            Refusal::JwsHeader(what) => write!(f, "invalid JWS header: {what}"),
+            Refusal::AlgNone => write!(f, "the JWS says alg \"none\": it carries no signature"),
+            Refusal::UnprotectedHeaderParameter(name) => write!(
+                f,
+                "the JWS header parameter {name:?} must be in the protected header, and only there"
+            ),
+            Refusal::UnknownCritical(name) => write!(
+                f,
+                "the JWS header lists {name:?} as critical (crit), which hoso does not process"
+            ),
+            Refusal::JwsNoCertificate(None) => write!(
+                f,
+                "the protected JWS header carries no x5c certificate chain"
+            ),
+            Refusal::JwsNoCertificate(Some(given)) => write!(
+                f,
+                "the protected JWS header carries no x5c certificate chain; the key given by {given} is refused: keys must come from a certificate, and remote keys are never fetched"
+            ),
         }
     }
 }
@@ -165,6 +202,13 @@ impl Refusal {
             Refusal::BadSigningTime(t) => format!("thời điểm ký {t:?} không phải ngày giờ hợp lệ"),
             Refusal::SignatureTooLarge => "phần tử chữ ký lớn hơn mức hoso chấp nhận".into(),
             Refusal::Untrusted(status) => format!("chứng thư số của người ký không được chấp nhận: {}", status.vi()),
+            Refusal::BadJws(what) => format!("tài liệu không phải chữ ký JWS dùng được: {what}"),
+            Refusal::JwsHeader(what) => format!("phần đầu (header) của JWS không hợp lệ: {what}"),
+            Refusal::AlgNone => "JWS khai báo alg \"none\": tài liệu không có chữ ký".into(),
+            Refusal::UnprotectedHeaderParameter(name) => format!("tham số {name:?} của JWS phải nằm trong phần đầu được bảo vệ (protected header), và chỉ ở đó"),
+            Refusal::UnknownCritical(name) => format!("JWS đánh dấu tham số {name:?} là bắt buộc xử lý (crit) nhưng hoso không xử lý tham số này"),
+            Refusal::JwsNoCertificate(None) => "phần đầu được bảo vệ của JWS không có chuỗi chứng thư số x5c".into(),
+            Refusal::JwsNoCertificate(Some(given)) => format!("phần đầu được bảo vệ của JWS không có chuỗi chứng thư số x5c; khóa cho qua {given} bị từ chối: khóa phải lấy từ chứng thư số, và hoso không tải khóa từ xa"),
         }
     }
 }

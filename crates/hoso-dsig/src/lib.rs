@@ -18,6 +18,8 @@
 
 mod algorithms;
 mod error;
+pub mod jws;
+mod pfx;
 pub mod report;
 mod sign;
 mod tree;
@@ -25,6 +27,8 @@ mod verify;
 
 pub use algorithms::{DSIG_NS, DigestAlgorithm, SignatureAlgorithm, XADES_NS};
 pub use error::{DsigError, Refusal};
+pub use jws::{sign_jws, verify_jws};
+pub use pfx::{MAX_PKCS12_BYTES, Pkcs12Error};
 pub use sign::{SignError, SignOptions, SigningKey, sign_enveloped};
 pub use tree::MAX_SIGNATURE_NODES;
 pub use verify::{

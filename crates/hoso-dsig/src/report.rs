@@ -173,6 +173,12 @@ pub fn render(report: &SignatureReport, lang: Lang) -> String {
                 (SigningTimeSource::SignedObject, Lang::En) => {
                     "claimed by the signer in a signed object"
                 }
+                (SigningTimeSource::JwsHeader, Lang::Vi) => {
+                    "do người ký khai trong phần đầu JWS được bảo vệ"
+                }
+                (SigningTimeSource::JwsHeader, Lang::En) => {
+                    "claimed by the signer in the JWS protected header"
+                }
             };
             format!("{} ({source})", t.time)
         }

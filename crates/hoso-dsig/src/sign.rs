@@ -40,6 +40,10 @@ pub enum SignError {
     /// The document element is an empty-element tag: there is no form.
     #[error("the document element is empty: there is nothing to sign")]
     EmptyDocument,
+    /// A PKCS#12 file gave no signing key: wrong password, damaged,
+    /// unsupported protection, or no key with its certificate.
+    #[error(transparent)]
+    Pkcs12(#[from] crate::pfx::Pkcs12Error),
 }
 
 /// A private key hoso can sign with.
@@ -115,6 +119,23 @@ impl SigningKey {
         ))
     }
 
+    /// Reads a PKCS#12 (`.p12` / `.pfx`) file: the private key and the
+    /// certificates it holds.  The certificates come signer first (the one
+    /// whose public key is the key's), then its issuer, that one's issuer
+    /// and so on as far as the file has them, then any others in file
+    /// order; duplicates are dropped.
+    ///
+    /// Reads the OpenSSL 3 default protection (PBES2: PBKDF2-HMAC-SHA-256,
+    /// AES-256-CBC; SHA-256 MAC) and the legacy one of Windows, Java and
+    /// USB-token tools (`pbeWithSHAAnd3-KeyTripleDES-CBC`, certificates
+    /// under `pbeWithSHAAnd40BitRC2-CBC`; SHA-1 MAC).  A wrong password is
+    /// [`Pkcs12Error::WrongPassword`](crate::Pkcs12Error::WrongPassword);
+    /// protection hoso does not read is
+    /// [`Pkcs12Error::Unsupported`](crate::Pkcs12Error::Unsupported).
+    pub fn from_pkcs12(der: &[u8], password: &str) -> Result<(Self, Vec<Certificate>), SignError> {
+        crate::pfx::signer_from_pkcs12(der, password)
+    }
+
     /// Reads a SEC1 `ECPrivateKey` (P-256 or P-384, with its public key).
     fn from_sec1_der(der: &[u8]) -> Result<Self, SignError> {
         let bad = |why: &str| SignError::Key(format!("SEC1 EC key: {why}"));
@@ -168,7 +189,11 @@ impl SigningKey {
         }
     }
 
-    fn sign(&self, scheme: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, SignError> {
+    pub(crate) fn sign(
+        &self,
+        scheme: SignatureScheme,
+        message: &[u8],
+    ) -> Result<Vec<u8>, SignError> {
         let rng = SystemRandom::new();
         let mismatch = || SignError::SchemeMismatch {
             scheme: scheme.name(),

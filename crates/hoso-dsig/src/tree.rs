@@ -24,6 +24,8 @@ pub(crate) struct Node {
     pub children: Vec<usize>,
     /// Byte offset of the start tag in the document.
     pub offset: usize,
+    /// What the element inherits, for SignedInfo and elements with an Id.
+    pub context: Option<hoso_xml::ElementContext>,
 }
 
 impl Node {
@@ -142,6 +144,14 @@ pub(crate) fn index(
                     text: String::new(),
                     children: Vec::new(),
                     offset: e.offset(),
+                    // What SignedInfo and Id'd elements of a signature inherit,
+                    // so that they are canonicalized without a second pass
+                    // over the document.
+                    context: (current.is_some()
+                        && (e.local_name() == "SignedInfo"
+                            || e.attributes()
+                                .any(|a| id_attrs.is_id(a.namespace(), a.local_name()))))
+                    .then(|| e.context()),
                 };
                 match &mut current {
                     Some((tree, open)) => {

@@ -70,6 +70,8 @@ pub enum SigningTimeSource {
     /// A signed `SigningTime` element in a ds:Object (the form Vietnamese
     /// invoicing software uses).
     SignedObject,
+    /// The JWS protected header (`sigT`, as in JAdES, or `iat`).
+    JwsHeader,
 }
 
 /// The signing time the signature claims.
@@ -119,8 +121,9 @@ pub struct SignedContent {
     /// Path of the signed element.
     pub element_path: String,
     /// The canonical form that was digested (for an enveloped signature,
-    /// without the Signature element). Read the form from these bytes, not
-    /// from the original document.
+    /// without the Signature element; for `URI=""`, the whole document, so
+    /// processing instructions outside the document element too). Read the
+    /// form from these bytes, not from the original document.
     pub canonical: Vec<u8>,
 }
 
@@ -304,10 +307,11 @@ pub fn form_policy(report: &DocumentReport) -> Result<AcceptedForm, RefusedForm>
             ));
         }
     }
-    let signed = signature
-        .signed
-        .clone()
-        .expect("a reference covering the document element keeps what it signed");
+    // A reference covering the document element keeps what it signed; should
+    // that ever not hold, refuse rather than panic on untrusted input.
+    let Some(signed) = signature.signed.clone() else {
+        return refuse(Refusal::PartialCoverage);
+    };
     Ok(AcceptedForm { signature, signed })
 }
 
@@ -325,7 +329,7 @@ fn verify_signature(
     };
     if report.integrity == Integrity::Valid {
         let signer = report.signer.clone().expect("integrity needs a signer");
-        let others: Vec<Certificate> = key_info_certificates(sig)
+        let others: Vec<Certificate> = key_info_certificates(sig, options.trust)
             .unwrap_or_default()
             .into_iter()
             .filter(|c| c.sha256() != signer.sha256())
@@ -357,13 +361,26 @@ fn child<'t>(sig: &'t SignatureTree, node: &'t Node, local: &str) -> Option<&'t 
 }
 
 fn decode_base64(text: &str, what: &'static str) -> Result<Vec<u8>, Refusal> {
-    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(compact)
-        .map_err(|_| Refusal::BadBase64(what))
+    let engine = &base64::engine::general_purpose::STANDARD;
+    let bytes = text.as_bytes();
+    let decoded = if bytes.iter().any(u8::is_ascii_whitespace) {
+        // Base64 in XML is often wrapped in lines.
+        let compact: Vec<u8> = bytes
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
+        engine.decode(compact)
+    } else {
+        engine.decode(bytes)
+    };
+    decoded.map_err(|_| Refusal::BadBase64(what))
 }
 
-fn key_info_certificates(sig: &SignatureTree) -> Result<Vec<Certificate>, Refusal> {
+fn key_info_certificates(
+    sig: &SignatureTree,
+    trust: &TrustStore,
+) -> Result<Vec<Certificate>, Refusal> {
     let Some(key_info) = child(sig, sig.root(), "KeyInfo") else {
         return Ok(Vec::new());
     };
@@ -372,7 +389,9 @@ fn key_info_certificates(sig: &SignatureTree) -> Result<Vec<Certificate>, Refusa
         if node.is(DSIG_NS, "X509Certificate") {
             let der = decode_base64(&node.text, "an X509Certificate")?;
             certs.push(
-                Certificate::from_der(&der).map_err(|e| Refusal::BadCertificate(e.to_string()))?,
+                trust
+                    .parse_certificate(&der)
+                    .map_err(|e| Refusal::BadCertificate(e.to_string()))?,
             );
         }
     }
@@ -531,18 +550,23 @@ fn check_integrity(
 
     // The signer: a KeyInfo certificate whose key verifies SignatureValue
     // over the canonical SignedInfo.
-    let certs = key_info_certificates(sig)?;
+    let certs = key_info_certificates(sig, options.trust)?;
     if certs.is_empty() {
         return Err(Refusal::NoCertificate);
     }
-    let signed_info_bytes = Canonicalizer::new(c14n)
-        .with_inclusive_prefixes(inclusive_prefixes(sig, c14n_node, c14n))
-        .to_vec(
+    let signed_info_c14n =
+        Canonicalizer::new(c14n).with_inclusive_prefixes(inclusive_prefixes(sig, c14n_node, c14n));
+    let signed_info_bytes = match &signed_info.context {
+        Some(context) => {
+            signed_info_c14n.write_element(input, context, None, &options.limits, Vec::new())
+        }
+        None => signed_info_c14n.to_vec(
             input,
             Selection::subtree(signed_info.offset),
             &options.limits,
-        )
-        .map_err(|e| Refusal::Malformed(e.to_string()))?;
+        ),
+    }
+    .map_err(|e| Refusal::Malformed(e.to_string()))?;
     let value = decode_base64(&signature_value.text, "SignatureValue")?;
     let mut first_error = None;
     for candidate in leaf_candidates(&certs) {
@@ -552,7 +576,11 @@ fn check_integrity(
             EcdsaEncoding::Fixed,
             &signed_info_bytes,
             &value,
-            options.policy.allow_weak,
+            // The scheme's weakness was judged above (check_weak); the key's
+            // size is judged with the path (ChainStatus::WeakKey, under the
+            // policy's min_rsa_bits), so that a small key is refused as such
+            // and not as a signature value that "does not verify".
+            true,
         ) {
             Ok(()) => {
                 report.signer = Some(candidate.clone());
@@ -658,7 +686,9 @@ fn check_reference<'t>(
     } else if let Some(node) = in_signature {
         signed_objects.push(node);
     }
-    let is_document_element = offset == index.root_offset;
+    // A Signature that is itself the document element (an enveloping
+    // signature) covers no form: its own elements are never "the document".
+    let is_document_element = offset == index.root_offset && in_signature.is_none();
     let keep = !is_signed_properties && in_signature.is_none();
 
     // A same-document reference selects a node-set without comments, whatever
@@ -668,15 +698,28 @@ fn check_reference<'t>(
         with_comments: false,
     });
     method.with_comments = false;
-    let mut selection = Selection::subtree(offset);
+    // URI="" is the whole document (XML-DSig 4.3.3.2), not only its
+    // element: processing instructions before and after the document
+    // element are signed too (as sign_enveloped and xmlsec1 sign them).
+    let mut selection = if uri.is_empty() {
+        Selection::document()
+    } else {
+        Selection::subtree(offset)
+    };
     if transforms.enveloped {
         selection = selection.excluding(sig.root().offset);
     }
     let sink = DigestWriter::new(digest, keep);
-    let sink = Canonicalizer::new(method)
-        .with_inclusive_prefixes(transforms.prefixes)
-        .write(input, selection, &options.limits, sink)
-        .map_err(|e| Refusal::Malformed(e.to_string()))?;
+    let canonicalizer = Canonicalizer::new(method).with_inclusive_prefixes(transforms.prefixes);
+    // Elements of the signature itself (SignedProperties, Objects) are read
+    // from their captured context; document content is read whole.
+    let sink = match in_signature.and_then(|node| node.context.as_ref()) {
+        Some(context) => {
+            canonicalizer.write_element(input, context, selection.excluding, &options.limits, sink)
+        }
+        None => canonicalizer.write(input, selection, &options.limits, sink),
+    }
+    .map_err(|e| Refusal::Malformed(e.to_string()))?;
     let (actual, copy) = sink.finish_with_copy();
     let digest_ok = actual == expected;
     report.references.push(ReferenceReport {
