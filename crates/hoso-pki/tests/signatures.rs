@@ -318,7 +318,10 @@ fn ring_signatures_round_trip() {
 
     // person-cccd.key.der is the same key as the PEM, in PKCS#8 DER.
     let rsa = rs::RsaKeyPair::from_pkcs8(&pkcs8("signers/person-cccd.key.pem")).unwrap();
-    assert_eq!(read("signers/person-cccd.key.der"), pkcs8("signers/person-cccd.key.pem"));
+    assert_eq!(
+        read("signers/person-cccd.key.der"),
+        pkcs8("signers/person-cccd.key.pem")
+    );
     let rsa_key = key("signers/person-cccd");
     for (enc, scheme) in [
         (
