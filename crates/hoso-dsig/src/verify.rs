@@ -572,7 +572,8 @@ fn check_integrity(
     for candidate in leaf_candidates(&certs) {
         match hoso_pki::verify_signature(
             candidate.public_key(),
-            algorithm.scheme,
+            // ecdsa-sha256/384 name the hash; the curve is the key's.
+            algorithm.scheme.for_key_curve(candidate.public_key()),
             EcdsaEncoding::Fixed,
             &signed_info_bytes,
             &value,

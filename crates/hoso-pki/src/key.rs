@@ -269,6 +269,11 @@ pub enum SignatureScheme {
     EcdsaP256Sha256,
     /// ECDSA on P-384 with SHA-384.
     EcdsaP384Sha384,
+    /// ECDSA on P-256 with SHA-384 (XML-DSig's ecdsa-sha384 names the hash,
+    /// not the curve; JWS has no such algorithm).
+    EcdsaP256Sha384,
+    /// ECDSA on P-384 with SHA-256 (XML-DSig's ecdsa-sha256 on a P-384 key).
+    EcdsaP384Sha256,
     /// Ed25519 (PureEdDSA).
     Ed25519,
 }
@@ -300,6 +305,8 @@ impl SignatureScheme {
             SignatureScheme::RsaPssSha512 => "RSA-PSS-SHA512",
             SignatureScheme::EcdsaP256Sha256 => "ECDSA-P256-SHA256",
             SignatureScheme::EcdsaP384Sha384 => "ECDSA-P384-SHA384",
+            SignatureScheme::EcdsaP256Sha384 => "ECDSA-P256-SHA384",
+            SignatureScheme::EcdsaP384Sha256 => "ECDSA-P384-SHA256",
             SignatureScheme::Ed25519 => "Ed25519",
         }
     }
@@ -313,18 +320,36 @@ impl SignatureScheme {
             SignatureScheme::RsaPssSha256 => SigAlg::RsaPss(Hash::Sha256),
             SignatureScheme::RsaPssSha384 => SigAlg::RsaPss(Hash::Sha384),
             SignatureScheme::RsaPssSha512 => SigAlg::RsaPss(Hash::Sha512),
-            SignatureScheme::EcdsaP256Sha256 | SignatureScheme::EcdsaP384Sha384 => {
-                SigAlg::Ecdsa(self.ecdsa_hash())
-            }
+            SignatureScheme::EcdsaP256Sha256
+            | SignatureScheme::EcdsaP384Sha384
+            | SignatureScheme::EcdsaP256Sha384
+            | SignatureScheme::EcdsaP384Sha256 => SigAlg::Ecdsa(self.ecdsa_hash()),
             SignatureScheme::Ed25519 => SigAlg::Ed25519,
         }
     }
 
     fn ecdsa_hash(self) -> Hash {
-        if self == SignatureScheme::EcdsaP384Sha384 {
-            Hash::Sha384
-        } else {
-            Hash::Sha256
+        match self {
+            SignatureScheme::EcdsaP384Sha384 | SignatureScheme::EcdsaP256Sha384 => Hash::Sha384,
+            _ => Hash::Sha256,
+        }
+    }
+
+    /// The ECDSA scheme with this scheme's hash on the curve of `key`: for
+    /// identifiers (XML-DSig's) that name the hash but not the curve.  Other
+    /// schemes and keys are returned unchanged.
+    pub fn for_key_curve(self, key: &PublicKey) -> SignatureScheme {
+        let sha384 = match self {
+            SignatureScheme::EcdsaP256Sha256 | SignatureScheme::EcdsaP384Sha256 => false,
+            SignatureScheme::EcdsaP384Sha384 | SignatureScheme::EcdsaP256Sha384 => true,
+            other => return other,
+        };
+        match (key, sha384) {
+            (PublicKey::EcP256 { .. }, false) => SignatureScheme::EcdsaP256Sha256,
+            (PublicKey::EcP256 { .. }, true) => SignatureScheme::EcdsaP256Sha384,
+            (PublicKey::EcP384 { .. }, false) => SignatureScheme::EcdsaP384Sha256,
+            (PublicKey::EcP384 { .. }, true) => SignatureScheme::EcdsaP384Sha384,
+            _ => self,
         }
     }
 }
@@ -379,9 +404,13 @@ pub fn verify_signature(
                 | SignatureScheme::RsaPssSha256
                 | SignatureScheme::RsaPssSha384
                 | SignatureScheme::RsaPssSha512
-        ) | (PublicKey::EcP256 { .. }, SignatureScheme::EcdsaP256Sha256)
-            | (PublicKey::EcP384 { .. }, SignatureScheme::EcdsaP384Sha384)
-            | (PublicKey::Ed25519 { .. }, SignatureScheme::Ed25519)
+        ) | (
+            PublicKey::EcP256 { .. },
+            SignatureScheme::EcdsaP256Sha256 | SignatureScheme::EcdsaP256Sha384
+        ) | (
+            PublicKey::EcP384 { .. },
+            SignatureScheme::EcdsaP384Sha384 | SignatureScheme::EcdsaP384Sha256
+        ) | (PublicKey::Ed25519 { .. }, SignatureScheme::Ed25519)
             | (PublicKey::Unsupported { .. }, _)
     );
     if !compatible {
@@ -650,6 +679,16 @@ pub(crate) fn verify_raw(
                 (Hash::Sha256, EcdsaEncoding::Asn1) => &rs::ECDSA_P256_SHA256_ASN1,
                 (Hash::Sha256, EcdsaEncoding::Fixed) => &rs::ECDSA_P256_SHA256_FIXED,
                 (Hash::Sha384, EcdsaEncoding::Asn1) => &rs::ECDSA_P256_SHA384_ASN1,
+                (Hash::Sha384, EcdsaEncoding::Fixed) => {
+                    // ring has this pair in its DER form only.
+                    let der = fixed_to_asn1(signature, 32).ok_or(PkiError::BadSignature)?;
+                    return verify_ring(
+                        &rs::ECDSA_P256_SHA384_ASN1,
+                        point.as_bytes(),
+                        message,
+                        &der,
+                    );
+                }
                 _ => return unsupported(format!("{} with a P-256 key", alg.name())),
             };
             (a, point.as_bytes())
@@ -659,6 +698,15 @@ pub(crate) fn verify_raw(
                 (Hash::Sha384, EcdsaEncoding::Asn1) => &rs::ECDSA_P384_SHA384_ASN1,
                 (Hash::Sha384, EcdsaEncoding::Fixed) => &rs::ECDSA_P384_SHA384_FIXED,
                 (Hash::Sha256, EcdsaEncoding::Asn1) => &rs::ECDSA_P384_SHA256_ASN1,
+                (Hash::Sha256, EcdsaEncoding::Fixed) => {
+                    let der = fixed_to_asn1(signature, 48).ok_or(PkiError::BadSignature)?;
+                    return verify_ring(
+                        &rs::ECDSA_P384_SHA256_ASN1,
+                        point.as_bytes(),
+                        message,
+                        &der,
+                    );
+                }
                 _ => return unsupported(format!("{} with a P-384 key", alg.name())),
             };
             (a, point.as_bytes())
@@ -681,9 +729,46 @@ pub(crate) fn verify_raw(
             });
         }
     };
-    rs::UnparsedPublicKey::new(algorithm, key_bytes)
+    verify_ring(algorithm, key_bytes, message, signature)
+}
+
+fn verify_ring(
+    algorithm: &'static dyn rs::VerificationAlgorithm,
+    key: &[u8],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), PkiError> {
+    rs::UnparsedPublicKey::new(algorithm, key)
         .verify(message, signature)
         .map_err(|_| PkiError::BadSignature)
+}
+
+/// A raw `r || s` ECDSA signature (each `half` bytes) as a DER
+/// `ECDSA-Sig-Value`; `None` when its length is not `2 * half`.
+fn fixed_to_asn1(signature: &[u8], half: usize) -> Option<Vec<u8>> {
+    if signature.len() != 2 * half {
+        return None;
+    }
+    let integer = |bytes: &[u8]| {
+        let trimmed = &bytes[bytes
+            .iter()
+            .position(|&b| b != 0)
+            .unwrap_or(bytes.len() - 1)..];
+        let mut out = vec![0x02];
+        let pad = trimmed[0] & 0x80 != 0;
+        out.push((trimmed.len() + usize::from(pad)) as u8);
+        if pad {
+            out.push(0);
+        }
+        out.extend_from_slice(trimmed);
+        out
+    };
+    let (r, s) = signature.split_at(half);
+    let body = [integer(r), integer(s)].concat();
+    // Both curves here keep the body under 128 bytes: short-form lengths.
+    let mut der = vec![0x30, body.len() as u8];
+    der.extend_from_slice(&body);
+    Some(der)
 }
 
 fn check_rsa_size(bits: usize) -> Result<(), PkiError> {
@@ -699,4 +784,24 @@ fn check_rsa_size(bits: usize) -> Result<(), PkiError> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod ecdsa_encoding_tests {
+    use super::fixed_to_asn1;
+
+    #[test]
+    fn raw_signatures_become_der() {
+        let mut raw = vec![0u8; 64];
+        raw[31] = 1; // r = 1
+        raw[32] = 0x80; // s has its high bit set: a 0x00 pad byte
+        let der = fixed_to_asn1(&raw, 32).unwrap();
+        assert_eq!(&der[..5], &[0x30, 38, 0x02, 1, 1]);
+        assert_eq!(&der[5..8], &[0x02, 33, 0x00]);
+        assert_eq!(der.len(), 2 + 38);
+        assert!(fixed_to_asn1(&raw[..63], 32).is_none());
+        // r = 0 still encodes as one zero byte.
+        let zero = fixed_to_asn1(&[0u8; 64], 32).unwrap();
+        assert_eq!(zero, vec![0x30, 6, 0x02, 1, 0, 0x02, 1, 0]);
+    }
 }
