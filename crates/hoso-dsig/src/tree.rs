@@ -114,8 +114,17 @@ pub(crate) fn index(
                 if root.is_none() {
                     root = Some((e.offset(), e.qname().to_string()));
                 }
-                let element_path = format!("/{}", path.join("/"));
-                for value in id_values(&e, id_attrs) {
+                let ids_here = id_values(&e, id_attrs);
+                let starts_signature =
+                    current.is_none() && e.namespace() == DSIG_NS && e.local_name() == "Signature";
+                // Paths are for reports: made only for elements that can be
+                // reported (Id'd elements and signatures).
+                let element_path = if ids_here.is_empty() && !starts_signature {
+                    String::new()
+                } else {
+                    format!("/{}", path.join("/"))
+                };
+                for value in ids_here {
                     let target = IdTarget {
                         offset: e.offset(),
                         path: element_path.clone(),
@@ -127,6 +136,10 @@ pub(crate) fn index(
                             offset: Some(e.offset()),
                         });
                     }
+                }
+                // Outside signatures nothing more is kept.
+                if current.is_none() && !starts_signature {
+                    continue;
                 }
                 let node = Node {
                     namespace: e.namespace().to_string(),
@@ -167,7 +180,7 @@ pub(crate) fn index(
                         tree.nodes.push(node);
                         open.push(index);
                     }
-                    None if node.is(DSIG_NS, "Signature") => {
+                    None => {
                         current = Some((
                             SignatureTree {
                                 nodes: vec![node],
@@ -176,7 +189,6 @@ pub(crate) fn index(
                             vec![0],
                         ));
                     }
-                    None => {}
                 }
             }
             Event::End(_) => {

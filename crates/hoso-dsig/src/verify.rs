@@ -323,14 +323,19 @@ fn verify_signature(
     options: &VerifyOptions<'_>,
 ) -> SignatureReport {
     let mut report = SignatureReport::new(position, sig.path.clone());
-    report.integrity = match check_integrity(input, index, sig, options, &mut report) {
-        Ok(()) => Integrity::Valid,
-        Err(refusal) => Integrity::Invalid(refusal),
+    let key_info = match check_integrity(input, index, sig, options, &mut report) {
+        Ok(certs) => {
+            report.integrity = Integrity::Valid;
+            certs
+        }
+        Err(refusal) => {
+            report.integrity = Integrity::Invalid(refusal);
+            Vec::new()
+        }
     };
     if report.integrity == Integrity::Valid {
         let signer = report.signer.clone().expect("integrity needs a signer");
-        let others: Vec<Certificate> = key_info_certificates(sig, options.trust)
-            .unwrap_or_default()
+        let others: Vec<Certificate> = key_info
             .into_iter()
             .filter(|c| c.sha256() != signer.sha256())
             .collect();
@@ -488,7 +493,7 @@ fn check_integrity(
     sig: &SignatureTree,
     options: &VerifyOptions<'_>,
     report: &mut SignatureReport,
-) -> Result<(), Refusal> {
+) -> Result<Vec<Certificate>, Refusal> {
     let root = sig.root();
     let mut children = sig.children(root);
     let signed_info = children
@@ -620,7 +625,7 @@ fn check_integrity(
     {
         report.warnings.push(Warning::UnsignedProperties);
     }
-    Ok(())
+    Ok(certs)
 }
 
 #[allow(clippy::too_many_arguments)]
