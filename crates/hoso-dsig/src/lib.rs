@@ -34,5 +34,5 @@ pub use tree::MAX_SIGNATURE_NODES;
 pub use verify::{
     AcceptedForm, Algorithms, DocumentReport, Integrity, ReferenceReport, RefusedForm,
     SignatureReport, SignedContent, SigningTime, SigningTimeSource, VerifyOptions, Warning,
-    form_policy, verify_all, verify_form,
+    form_policy, into_accepted_form, verify_all, verify_form,
 };

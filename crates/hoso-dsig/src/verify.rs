@@ -242,7 +242,8 @@ pub fn verify_all(input: &[u8], options: &VerifyOptions<'_>) -> Result<DocumentR
 /// A form accepted under the submission policy.
 #[derive(Debug, Clone)]
 pub struct AcceptedForm {
-    /// The one signature, valid and trusted.
+    /// The one signature, valid and trusted (its `signed` has moved to
+    /// [`AcceptedForm::signed`]).
     pub signature: SignatureReport,
     /// The canonical bytes of the signed form: read the form from these.
     pub signed: SignedContent,
@@ -268,51 +269,74 @@ pub fn verify_form(input: &[u8], options: &VerifyOptions<'_>) -> Result<Accepted
         },
         report: None,
     })?;
-    form_policy(&report)
+    into_accepted_form(report)
 }
 
 /// The submission policy applied to a document's report (see
 /// [`verify_form`]).
 pub fn form_policy(report: &DocumentReport) -> Result<AcceptedForm, RefusedForm> {
-    let refuse = |refusal| {
-        Err(RefusedForm {
+    match policy_refusal(report) {
+        Some(refusal) => Err(RefusedForm {
             refusal,
             report: Some(report.clone()),
-        })
-    };
+        }),
+        None => Ok(accept(report.signatures[0].clone())),
+    }
+}
+
+/// [`form_policy`] taking the report by value: nothing is copied.
+pub fn into_accepted_form(mut report: DocumentReport) -> Result<AcceptedForm, RefusedForm> {
+    match policy_refusal(&report) {
+        Some(refusal) => Err(RefusedForm {
+            refusal,
+            report: Some(report),
+        }),
+        None => Ok(accept(report.signatures.swap_remove(0))),
+    }
+}
+
+/// The signed content moves out of the report into [`AcceptedForm::signed`]
+/// (so the canonical bytes are held once).
+fn accept(mut signature: SignatureReport) -> AcceptedForm {
+    let signed = signature.signed.take().expect("checked by policy_refusal");
+    AcceptedForm { signature, signed }
+}
+
+/// Why the submission policy refuses the report, if it does.
+fn policy_refusal(report: &DocumentReport) -> Option<Refusal> {
     let signature = match report.signatures.as_slice() {
-        [] => return refuse(Refusal::NoSignature),
-        [one] => one.clone(),
-        several => return refuse(Refusal::SeveralSignatures(several.len())),
+        [] => return Some(Refusal::NoSignature),
+        [one] => one,
+        several => return Some(Refusal::SeveralSignatures(several.len())),
     };
     if let Integrity::Invalid(refusal) = &signature.integrity {
-        return refuse(refusal.clone());
+        return Some(refusal.clone());
     }
     if let Some(extra) = signature
         .references
         .iter()
         .find(|r| !r.is_document_element && !r.is_signed_properties)
     {
-        return refuse(Refusal::ExtraReference(extra.uri.clone()));
+        return Some(Refusal::ExtraReference(extra.uri.clone()));
     }
     if !signature.covers_document {
-        return refuse(Refusal::PartialCoverage);
+        return Some(Refusal::PartialCoverage);
     }
     match &signature.chain_status {
         Some(ChainStatus::Trusted) => {}
-        Some(status) => return refuse(Refusal::Untrusted(status.clone())),
+        Some(status) => return Some(Refusal::Untrusted(status.clone())),
         None => {
-            return refuse(Refusal::Malformed(
+            return Some(Refusal::Malformed(
                 "the signer's certificate was not validated".into(),
             ));
         }
     }
     // A reference covering the document element keeps what it signed; should
     // that ever not hold, refuse rather than panic on untrusted input.
-    let Some(signed) = signature.signed.clone() else {
-        return refuse(Refusal::PartialCoverage);
-    };
-    Ok(AcceptedForm { signature, signed })
+    if signature.signed.is_none() {
+        return Some(Refusal::PartialCoverage);
+    }
+    None
 }
 
 fn verify_signature(
