@@ -1,28 +1,16 @@
 //! `hoso sign` and `hoso verify` for JSON forms: a JWS, the same report, the
 //! same exit codes (0 accepted, 1 refused, 2 usage).
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn hoso(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hoso"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("hoso runs")
-}
+use common::{AT, hoso};
 
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hoso-jws-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::temp("jws-cli", name)
 }
-
-const AT: &str = "2030-01-01T00:00:00Z";
 
 const FORM: &str = r#"{
   "thuTuc": "cap-giay-phep-khai-thac-nuoc-duoi-dat",
@@ -233,7 +221,7 @@ fn signing_json_rejects_xml_options_and_bad_json() {
         "person-cccd",
         "chain-ca1.pem",
         &["--no-xades", "--c14n", "c14n"],
-        &repo().join("examples/form.xml"),
+        &common::repo().join("examples/form.xml"),
         &temp("form.signed.xml"),
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

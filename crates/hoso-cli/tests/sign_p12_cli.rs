@@ -2,32 +2,28 @@
 //! file, the password from an environment variable (or the terminal, which
 //! these tests do not have).
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-const AT: &str = "2030-01-01T00:00:00Z";
+use common::AT;
+
 const PASSWORD: &str = "hoso-test";
 const VAR: &str = "HOSO_P12_PASSWORD";
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hoso-sign-p12-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::temp("sign-p12", name)
 }
 
 /// Runs hoso with no standard input (so no terminal) and `password` in
 /// HOSO_P12_PASSWORD (unset for `None`).  A run that outlives a minute is
 /// killed and fails the test: asking for a password must never hang.
 fn hoso(args: &[&str], password: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hoso"));
+    let mut command = common::command();
     command
         .args(args)
-        .current_dir(repo())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -1,27 +1,15 @@
 //! `hoso sign` and `hoso verify`: exit codes, reports in both languages, JSON.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn hoso(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hoso"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .expect("hoso runs")
-}
+use common::{AT, hoso};
 
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hoso-sign-verify-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::temp("sign-verify", name)
 }
-
-const AT: &str = "2030-01-01T00:00:00Z";
 
 fn sign(signer: &str, chain: &str, out: &Path) -> Output {
     hoso(&[
