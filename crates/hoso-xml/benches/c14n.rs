@@ -25,9 +25,13 @@
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use hoso_xml::{Canonicalizer, Limits, Method, Selection};
+
+#[path = "../../../benches/common/timing.rs"]
+mod timing;
+use timing::{Stats, human, mbps, measure};
 
 #[path = "support/corpus.rs"]
 mod corpus;
@@ -92,52 +96,6 @@ fn parse_args() -> Result<(Options, bool), String> {
         }
     }
     Ok((o, generate_only))
-}
-
-/// Timings of one (document, method, output) case.
-struct Stats {
-    iters: usize,
-    median: Duration,
-    best: Duration,
-}
-
-/// Warm-up, then timed runs of `f` until `min_time` is spent or `max_iters`
-/// runs were made (at least 3).
-fn measure(min_time: Duration, max_iters: usize, mut f: impl FnMut()) -> Stats {
-    let warm = Instant::now();
-    let mut n = 0;
-    while n < 3 || warm.elapsed() < Duration::from_millis(200) {
-        f();
-        n += 1;
-    }
-    let mut samples = Vec::new();
-    let mut spent = Duration::ZERO;
-    while samples.len() < 3 || (spent < min_time && samples.len() < max_iters) {
-        let t = Instant::now();
-        f();
-        let d = t.elapsed();
-        spent += d;
-        samples.push(d);
-    }
-    samples.sort_unstable();
-    Stats {
-        iters: samples.len(),
-        median: samples[samples.len() / 2],
-        best: samples[0],
-    }
-}
-
-fn mbps(bytes: usize, d: Duration) -> f64 {
-    bytes as f64 / 1e6 / d.as_secs_f64()
-}
-
-fn human(d: Duration) -> String {
-    let us = d.as_secs_f64() * 1e6;
-    if us < 1_000.0 {
-        format!("{us:.1} µs")
-    } else {
-        format!("{:.2} ms", us / 1_000.0)
-    }
 }
 
 fn canonicalize(c14n: &Canonicalizer, input: &[u8], limits: &Limits) -> Vec<u8> {
