@@ -32,6 +32,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "peer_common.h"
+
 typedef struct {
     const char *name;
     int mode;
@@ -46,59 +48,6 @@ static const method_t METHODS[] = {
 /* Parser options: no network, no DTD loading, no entity substitution
  * beyond the predefined ones (the defaults), like a hardened reader. */
 static const int PARSE_OPTIONS = XML_PARSE_NONET;
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) != 0) {
-        perror(path);
-        fclose(f);
-        return NULL;
-    }
-    long size = ftell(f);
-    rewind(f);
-    char *buf = malloc(size > 0 ? (size_t)size : 1);
-    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        fprintf(stderr, "%s: read failed\n", path);
-        fclose(f);
-        free(buf);
-        return NULL;
-    }
-    fclose(f);
-    *len = (size_t)size;
-    return buf;
-}
-
-/* A VmRSS / VmHWM line of /proc/self/status, in KiB. */
-static long proc_status_kib(const char *key) {
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f) return -1;
-    char line[256];
-    long value = -1;
-    size_t klen = strlen(key);
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-            value = strtol(line + klen + 1, NULL, 10);
-            break;
-        }
-    }
-    fclose(f);
-    return value;
-}
 
 /* One parse + canonicalization; returns the output length, -1 on failure.
  * With keep != NULL the output is handed over instead of freed. */
