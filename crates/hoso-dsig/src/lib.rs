@@ -12,6 +12,33 @@
 //!
 //! The caller hands in everything: document bytes, trust store, the
 //! verification time, CRLs and OCSP responses.  This crate does no I/O.
+//!
+//! ```
+//! use hoso_dsig::{SignOptions, SigningKey, VerifyOptions, sign_enveloped, verify_form};
+//! use hoso_pki::{Certificate, Timestamp, TrustStore};
+//!
+//! // The TEST PKI of the repository: a signer under TEST CA 1, the TEST root.
+//! let key = SigningKey::from_pem(include_bytes!("../../../certs/test/signers/person-cccd.key.pem"))?;
+//! let mut chain = Certificate::from_pem(include_bytes!("../../../certs/test/signers/person-cccd.pem"))?;
+//! chain.extend(Certificate::from_pem(include_bytes!("../../../certs/test/ca/ca1.pem"))?);
+//! let mut trust = TrustStore::new();
+//! for root in Certificate::from_pem(include_bytes!("../../../certs/test/ca/root.pem"))? {
+//!     trust.add_anchor(root);
+//! }
+//!
+//! let form = "<ToKhai xmlns='urn:hoso:vi-du'><HoTen>Nguyễn Thị Minh Khai</HoTen></ToKhai>";
+//! let at = Timestamp::parse_rfc3339("2030-01-01T00:00:00Z")?;
+//! let signed = sign_enveloped(form.as_bytes(), &key, &SignOptions::new(chain, at))?;
+//!
+//! let accepted = verify_form(&signed, &VerifyOptions::new(&trust, at)).expect("accepted");
+//! assert_eq!(
+//!     String::from_utf8(accepted.signed.canonical)?,
+//!     r#"<ToKhai xmlns="urn:hoso:vi-du"><HoTen>Nguyễn Thị Minh Khai</HoTen></ToKhai>"#
+//! );
+//! let identity = accepted.signature.identity.expect("read from the certificate");
+//! assert_eq!(identity.ids, vec![hoso_pki::PersonalId::Cccd("001203004567".into())]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
