@@ -127,3 +127,55 @@ fn without_xades_there_is_no_signing_time() {
     assert!(accepted.signature.signing_time.is_none());
     assert_eq!(accepted.signature.references.len(), 1);
 }
+
+/// A document signed while its signer's certificate was valid verifies at
+/// the signing time it claims under the received-documents policy, and not
+/// under the form policy, which also wants validity today.
+#[test]
+fn an_expired_signer_verifies_at_its_signing_time_only_under_the_historical_policy() {
+    let trust = trust();
+    let signed_in_2021 = hoso_pki::Timestamp::parse_rfc3339("2021-06-01T09:00:00+07:00").unwrap();
+    let options =
+        hoso_dsig::SignOptions::new(chain("signers/expired", "chain-ca1.pem"), signed_in_2021);
+    let signed =
+        hoso_dsig::sign_enveloped(FORM.as_bytes(), &key("signers/expired"), &options).unwrap();
+
+    let strict = hoso_dsig::verify_all(&signed, &common::options(&trust)).unwrap();
+    assert!(
+        matches!(
+            strict.signatures[0].chain_status,
+            Some(ChainStatus::Expired { .. })
+        ),
+        "{:?}",
+        strict.signatures[0].chain_status
+    );
+
+    let mut historical = common::options(&trust);
+    historical.policy = hoso_pki::Policy::historical();
+    let report = hoso_dsig::verify_all(&signed, &historical).unwrap();
+    let signature = &report.signatures[0];
+    assert_eq!(signature.chain_status, Some(ChainStatus::Trusted));
+    assert_eq!(
+        signature.signing_time.as_ref().unwrap().time,
+        signed_in_2021
+    );
+    // The expiry since signing is said, not hidden.
+    assert!(
+        signature.warnings.iter().any(|w| matches!(
+            w,
+            hoso_dsig::Warning::Pki(hoso_pki::Warning::ExpiredAfterSigning { .. })
+        )),
+        "{:?}",
+        signature.warnings
+    );
+
+    // A signing time claimed after the certificate expired is refused.
+    let options = hoso_dsig::SignOptions::new(chain("signers/expired", "chain-ca1.pem"), at());
+    let late =
+        hoso_dsig::sign_enveloped(FORM.as_bytes(), &key("signers/expired"), &options).unwrap();
+    let report = hoso_dsig::verify_all(&late, &historical).unwrap();
+    assert!(matches!(
+        report.signatures[0].chain_status,
+        Some(ChainStatus::Expired { .. })
+    ));
+}
