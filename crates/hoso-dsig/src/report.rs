@@ -77,16 +77,16 @@ fn validity_text(status: Option<&ChainStatus>, lang: Lang) -> String {
 fn revocation_text(status: &RevocationStatus, lang: Lang) -> String {
     match status {
         RevocationStatus::Good { source } => match lang {
-            Lang::Vi => format!("chưa bị thu hồi (theo {source:?})"),
-            Lang::En => format!("not revoked (per {source:?})"),
+            Lang::Vi => format!("chưa bị thu hồi (theo {source})"),
+            Lang::En => format!("not revoked (per {source})"),
         },
         RevocationStatus::Revoked { at, reason, source } => match lang {
             Lang::Vi => format!(
-                "ĐÃ BỊ THU HỒI lúc {at} ({}; theo {source:?})",
+                "ĐÃ BỊ THU HỒI lúc {at} ({}; theo {source})",
                 reason.as_deref().unwrap_or("không rõ lý do")
             ),
             Lang::En => format!(
-                "REVOKED at {at} ({}; per {source:?})",
+                "REVOKED at {at} ({}; per {source})",
                 reason.as_deref().unwrap_or("no reason given")
             ),
         },
