@@ -123,6 +123,12 @@ fn warning_text(warning: &Warning, lang: Lang) -> String {
         (Warning::UnsignedProperties, Lang::En) => {
             "XAdES properties that nothing signs were ignored".into()
         }
+        (Warning::EnvelopedTransformOnSignedObject(uri), Lang::Vi) => format!(
+            "tham chiếu {uri:?} trỏ tới một Object nằm trong chính chữ ký nhưng khai báo phép biến đổi enveloped-signature (lỗi quen thuộc của một số phần mềm hóa đơn); đã kiểm tra giá trị băm của Object như phần mềm ký đã tính"
+        ),
+        (Warning::EnvelopedTransformOnSignedObject(uri), Lang::En) => format!(
+            "the reference {uri:?} names an Object inside the signature itself yet carries the enveloped-signature transform (a known quirk of some invoicing software); the Object's digest was checked as the producer computed it"
+        ),
         (Warning::Pki(w), Lang::Vi) => w.vi(),
         (Warning::Pki(w), Lang::En) => w.to_string(),
     }

@@ -173,6 +173,11 @@ pub enum Warning {
     IdNotNcname(String),
     /// XAdES properties that no Reference signs were ignored.
     UnsignedProperties,
+    /// A known producer quirk, accepted: the Reference (its URI) names a
+    /// ds:Object of this very Signature and carries the enveloped-signature
+    /// transform, yet its digest is that of the Object as it stands (the
+    /// transform, applied as written, would leave nothing to digest).
+    EnvelopedTransformOnSignedObject(String),
     /// A warning from certificate path validation.
     Pki(hoso_pki::Warning),
 }
@@ -736,7 +741,11 @@ fn check_reference<'t>(
     } else {
         Selection::subtree(offset)
     };
-    if transforms.enveloped {
+    // Some invoicing software puts the enveloped-signature transform on a
+    // Reference to an Object of the Signature itself and digests the Object
+    // as it stands: verify that digest, and say so (a warning) if it holds.
+    let quirk = transforms.enveloped && in_signature.is_some_and(|node| in_object(sig, node));
+    if transforms.enveloped && !quirk {
         selection = selection.excluding(sig.root().offset);
     }
     let sink = DigestWriter::new(digest, keep);
@@ -767,6 +776,11 @@ fn check_reference<'t>(
     if !digest_ok {
         return Err(Refusal::DigestMismatch(uri.to_string()));
     }
+    if quirk {
+        report
+            .warnings
+            .push(Warning::EnvelopedTransformOnSignedObject(uri.to_string()));
+    }
     if let Some(canonical) = copy
         && (report.signed.is_none() || is_document_element)
     {
@@ -777,6 +791,19 @@ fn check_reference<'t>(
         });
     }
     Ok(())
+}
+
+/// Whether `node` is a ds:Object child of the Signature or lies inside one.
+fn in_object(sig: &SignatureTree, node: &Node) -> bool {
+    sig.children(sig.root())
+        .filter(|object| object.is(DSIG_NS, "Object"))
+        .any(|object| {
+            object.offset == node.offset
+                || sig
+                    .descendants(object)
+                    .iter()
+                    .any(|inner| inner.offset == node.offset)
+        })
 }
 
 fn parse_time(
