@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod profiles;
 mod sign_cmd;
 mod verify_cmd;
 

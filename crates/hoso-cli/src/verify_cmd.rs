@@ -1,5 +1,6 @@
 //! `hoso verify`: is the signature valid, by a trusted signer, over the
-//! whole document?
+//! whole document?  With `--all`: what does each signature of a document
+//! received from elsewhere prove?
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,22 +8,33 @@ use std::time::Instant;
 
 use clap::ValueEnum;
 use hoso_dsig::report::{self, Lang};
-use hoso_dsig::{DocumentReport, Integrity, SignatureReport, VerifyOptions};
-use hoso_pki::{ChainStatus, Crl, OcspResponse, Policy, Timestamp, TrustStore};
+use hoso_dsig::{DocumentReport, Integrity, SignatureReport, SigningTimeSource, VerifyOptions};
+use hoso_pki::{ChainStatus, Crl, OcspResponse, PersonalId, Policy, Timestamp, TrustStore};
+use serde_json::{Value, json};
 
+use crate::profiles::Profile;
 use crate::{EXIT_REFUSED, Failure, read_input};
-
-/// The demo trust store: the TEST national root of `certs/test`. It is what
-/// `hoso verify` trusts without `--trust`; production configurations name
-/// their anchors explicitly.
-const DEMO_ROOT: &[u8] = include_bytes!("../../../certs/test/ca/root.pem");
 
 #[derive(clap::Args)]
 pub struct VerifyArgs {
-    /// A trust anchor (PEM, one or more certificates; repeatable). Without it,
-    /// the demo trust store (TEST root) is used.
+    /// A trust anchor (PEM, one or more certificates; repeatable). Without
+    /// `--profile`, only these anchors are trusted; with it, they are added
+    /// to the profile's.
     #[arg(long, value_name = "ANCHOR.pem")]
     trust: Vec<PathBuf>,
+    /// The compiled-in trust store: `demo` (the TEST root; the default for
+    /// forms), `national`, `government`, or `received` (national and
+    /// government; the default with `--all`).  When `--trust` is given
+    /// without `--profile`, only the `--trust` anchors are trusted.
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    profile: Option<Profile>,
+    /// The validation policy: `strict` (Circular 15/2025: no SHA-1, RSA of
+    /// 2048 bits or more, certificates valid now and at the signing time) or
+    /// `legacy` (historical documents: SHA-1 and RSA-1024 admitted with a
+    /// warning on each signature that needed them, certificates checked at
+    /// the signing time the document claims).
+    #[arg(long, value_enum, default_value = "strict")]
+    policy: PolicyArg,
     /// Verification time (RFC 3339); now by default.
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -32,7 +44,8 @@ pub struct VerifyArgs {
     /// An OCSP response (DER; repeatable).
     #[arg(long, value_name = "FILE")]
     ocsp: Vec<PathBuf>,
-    /// Accept SHA-1 and RSA keys under 2048 bits (historical documents), with a warning.
+    /// Accept SHA-1 and RSA keys under 2048 bits (historical documents), with
+    /// a warning: the same as `--policy legacy`.
     #[arg(long)]
     allow_weak: bool,
     /// Report every signature on its own (received documents) instead of
@@ -58,16 +71,44 @@ enum LangArg {
     En,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PolicyArg {
+    /// `Policy::default()`: what forms submitted to hoso must meet.
+    Strict,
+    /// `Policy::historical()`: documents that may be old.
+    Legacy,
+}
+
+impl VerifyArgs {
+    /// The trust profile in effect, if any: the one named, else none when
+    /// anchors are given with `--trust`, else `received` for `--all` and
+    /// `demo` for the form policy.
+    fn effective_profile(&self) -> Option<Profile> {
+        match (self.profile, self.trust.is_empty(), self.all) {
+            (Some(p), _, _) => Some(p),
+            (None, false, _) => None,
+            (None, true, true) => Some(Profile::Received),
+            (None, true, false) => Some(Profile::Demo),
+        }
+    }
+
+    fn policy(&self) -> Policy {
+        if self.allow_weak || self.policy == PolicyArg::Legacy {
+            Policy::historical()
+        } else {
+            Policy::default()
+        }
+    }
+}
+
 fn read_file(path: &PathBuf) -> Result<Vec<u8>, Failure> {
     std::fs::read(path).map_err(|e| Failure::usage(format!("{}: cannot read: {e}", path.display())))
 }
 
 fn trust_store(args: &VerifyArgs) -> Result<TrustStore, Failure> {
     let mut store = TrustStore::new();
-    if args.trust.is_empty() {
-        for cert in hoso_pki::Certificate::from_pem(DEMO_ROOT).expect("the demo root parses") {
-            store.add_anchor(cert);
-        }
+    if let Some(profile) = args.effective_profile() {
+        profile.load_into(&mut store);
     }
     for path in &args.trust {
         store
@@ -77,19 +118,26 @@ fn trust_store(args: &VerifyArgs) -> Result<TrustStore, Failure> {
     Ok(store)
 }
 
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+/// A JSON object with its keys in the order given (serde_json's own map
+/// sorts them; the order of the report's keys is part of its stable output).
+/// The values are serialized JSON.
+fn ordered(fields: &[(&str, String)]) -> String {
+    let mut out = String::from("{");
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
         }
+        out.push_str(&Value::from(*key).to_string());
+        out.push(':');
+        out.push_str(value);
     }
-    out.push('"');
+    out.push('}');
     out
+}
+
+/// One value as JSON text.
+fn j(value: impl Into<Value>) -> String {
+    value.into().to_string()
 }
 
 fn chain_word(report: &SignatureReport) -> &'static str {
@@ -106,69 +154,105 @@ fn chain_word(report: &SignatureReport) -> &'static str {
     }
 }
 
+/// A typed identity: `{"kind":"MST","value":"0301519977","branch":"029"}`,
+/// `{"kind":"CCCD","value":"001203004567"}`; unknown schemes keep the
+/// scheme as written as their kind.
+fn id_json(id: &PersonalId) -> Value {
+    match id {
+        PersonalId::Cccd(v) => json!({"kind": "CCCD", "value": v}),
+        PersonalId::Cmnd(v) => json!({"kind": "CMND", "value": v}),
+        PersonalId::Passport(v) => json!({"kind": "HC", "value": v}),
+        PersonalId::TaxCode { code, branch } => {
+            json!({"kind": "MST", "value": code, "branch": branch})
+        }
+        PersonalId::Other { scheme, value } => json!({"kind": scheme, "value": value}),
+    }
+}
+
+/// The signature's warnings in both languages, as the library's report
+/// words them: `[{"en": …, "vi": …}]`.
+///
+/// `hoso_dsig::report` renders each warning as one "Warning:" / "Cảnh báo:"
+/// line, in the order of `report.warnings`, but does not export the
+/// wording of a single warning; the lines are taken from the rendered text.
+fn warnings_json(report: &SignatureReport) -> Value {
+    let warnings = report.warnings.iter().map(|w| {
+        json!({
+            "en": report::warning_text(w, Lang::En),
+            "vi": report::warning_text(w, Lang::Vi),
+        })
+    });
+    Value::Array(warnings.collect())
+}
+
+/// One signature's entry in the `signatures` array.
 fn signature_json(report: &SignatureReport, lang: Lang) -> String {
-    let mut covers: Vec<String> = report
-        .references
-        .iter()
-        .map(|r| json_string(&r.path))
-        .collect();
+    let mut covers: Vec<&str> = report.references.iter().map(|r| r.path.as_str()).collect();
     // A JWS has no references: it covers its payload.
     if let (true, Some(signed)) = (covers.is_empty(), &report.signed) {
-        covers.push(json_string(&signed.element_path));
+        covers.push(&signed.element_path);
     }
-    let (subject, ids) = match &report.signer {
+    let signer = match &report.signer {
         Some(cert) => {
-            let ids: Vec<String> = report
-                .identity
-                .iter()
-                .flat_map(|i| i.ids.iter())
-                .map(|id| json_string(&report::describe_id(id, Lang::En)))
-                .collect();
-            (json_string(&cert.subject()), ids)
+            let identity = report.identity.clone().unwrap_or_else(|| cert.identity());
+            json!({
+                "subject": cert.subject(),
+                "issuer": cert.issuer(),
+                "ids": identity.ids.iter().map(id_json).collect::<Vec<_>>(),
+                "organization_identifier": identity.organization_identifier,
+            })
         }
-        None => ("null".into(), Vec::new()),
+        None => Value::Null,
     };
-    let mut algorithms: Vec<String> = Vec::new();
+    let mut algorithms: Vec<&str> = Vec::new();
     if let Some(s) = report.algorithms.signature {
-        algorithms.push(json_string(s.name()));
+        algorithms.push(s.name());
     }
-    algorithms.extend(
-        report
-            .algorithms
-            .digests
-            .iter()
-            .map(|d| json_string(d.name())),
-    );
+    algorithms.extend(report.algorithms.digests.iter().map(|d| d.name()));
     if let Some(c) = report.algorithms.canonicalization {
-        algorithms.push(json_string(c.name()));
+        algorithms.push(c.name());
     }
-    let integrity = match &report.integrity {
-        Integrity::Valid => "\"valid\"".to_string(),
-        Integrity::Invalid(_) => "\"invalid\"".to_string(),
+    let (integrity, reason) = match &report.integrity {
+        Integrity::Valid => ("valid", Value::Null),
+        Integrity::Invalid(r) => (
+            "invalid",
+            Value::from(match lang {
+                Lang::Vi => r.vi(),
+                Lang::En => r.to_string(),
+            }),
+        ),
     };
-    let reason = match &report.integrity {
-        Integrity::Valid => "null".to_string(),
-        Integrity::Invalid(r) => json_string(&match lang {
-            Lang::Vi => r.vi(),
-            Lang::En => r.to_string(),
-        }),
+    let (signing_time, source, claimed) = match &report.signing_time {
+        // Every source hoso reads today is the signer's own statement, not
+        // a timestamp by a third party.
+        Some(t) => (
+            Value::from(t.time.to_string()),
+            Value::from(match t.source {
+                SigningTimeSource::Xades => "xades",
+                SigningTimeSource::SignedObject => "signed-object",
+                SigningTimeSource::JwsHeader => "jws-header",
+            }),
+            Value::from(true),
+        ),
+        None => (Value::Null, Value::Null, Value::Null),
     };
-    let signing_time = report
-        .signing_time
-        .as_ref()
-        .map_or("null".to_string(), |t| json_string(&t.time.to_string()));
-    let text = json_string(&report::render(report, lang));
-    format!(
-        "{{\"index\":{},\"path\":{},\"covers\":[{}],\"covers_document\":{},\"integrity\":{integrity},\"reason\":{reason},\"chain\":\"{}\",\"signer\":{{\"subject\":{subject},\"ids\":[{}]}},\"signing_time\":{signing_time},\"algorithms\":[{}],\"valid\":{},\"report\":{text}}}",
-        report.index,
-        json_string(&report.path),
-        covers.join(","),
-        report.covers_document,
-        chain_word(report),
-        ids.join(","),
-        algorithms.join(","),
-        report.is_valid(),
-    )
+    ordered(&[
+        ("index", j(report.index)),
+        ("path", j(report.path.as_str())),
+        ("covers", j(covers)),
+        ("covers_document", j(report.covers_document)),
+        ("integrity", j(integrity)),
+        ("reason", reason.to_string()),
+        ("chain", j(chain_word(report))),
+        ("signer", signer.to_string()),
+        ("signing_time", signing_time.to_string()),
+        ("signing_time_source", source.to_string()),
+        ("signing_time_claimed", claimed.to_string()),
+        ("algorithms", j(algorithms)),
+        ("warnings", warnings_json(report).to_string()),
+        ("valid", j(report.is_valid())),
+        ("report", j(report::render(report, lang))),
+    ])
 }
 
 pub fn run(args: VerifyArgs) -> Result<(), Failure> {
@@ -202,10 +286,7 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
     // JSON forms are signed as JWS (RFC 7515); the report is the same.
     let jws = hoso_dsig::jws::is_jws(&input);
     let options = VerifyOptions {
-        policy: Policy {
-            allow_weak: args.allow_weak,
-            ..Policy::default()
-        },
+        policy: args.policy(),
         crls: &crls,
         ocsp: &ocsp,
         ..VerifyOptions::new(&trust, at)
@@ -230,6 +311,23 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
         Err(e) => return Err(Failure::message(EXIT_REFUSED, e.to_string())),
     };
     let (accepted, reason) = decide(&document, args.all);
+    // Why the document is not accepted, in the report's language.
+    let reason: Option<String> = match (&reason, accepted) {
+        (Some(r), _) => Some(match lang {
+            Lang::Vi => r.vi(),
+            Lang::En => r.to_string(),
+        }),
+        (None, true) => None,
+        // `--all`: some signature is not valid; each entry says why.
+        (None, false) => {
+            let bad = document.signatures.iter().filter(|s| !s.is_valid()).count();
+            let total = document.signatures.len();
+            Some(match lang {
+                Lang::Vi => format!("{bad}/{total} chữ ký không hợp lệ"),
+                Lang::En => format!("{bad} of {total} signatures not valid"),
+            })
+        }
+    };
     let mut stdout = std::io::stdout().lock();
     let text = if args.json {
         let signatures: Vec<String> = document
@@ -237,33 +335,25 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
             .iter()
             .map(|s| signature_json(s, lang))
             .collect();
-        let reason = reason.as_ref().map_or("null".to_string(), |r| {
-            json_string(&match lang {
-                Lang::Vi => r.vi(),
-                Lang::En => r.to_string(),
-            })
-        });
-        format!(
-            "{{\"valid\":{accepted},\"reason\":{reason},\"signatures\":[{}]}}\n",
-            signatures.join(",")
-        )
+        let mut text = ordered(&[
+            ("valid", j(accepted)),
+            ("reason", j(reason)),
+            ("signatures", format!("[{}]", signatures.join(","))),
+        ]);
+        text.push('\n');
+        text
     } else {
         let mut text: String = document
             .signatures
             .iter()
             .map(|s| report::render(s, lang))
             .collect();
-        if let Some(r) = &reason {
-            text.push_str(&match lang {
-                Lang::Vi => format!("Kết luận: KHÔNG chấp nhận — {}\n", r.vi()),
-                Lang::En => format!("Verdict: NOT accepted — {r}\n"),
-            });
-        } else {
-            text.push_str(match lang {
-                Lang::Vi => "Kết luận: chấp nhận\n",
-                Lang::En => "Verdict: accepted\n",
-            });
-        }
+        text.push_str(&match (&reason, lang) {
+            (Some(r), Lang::Vi) => format!("Kết luận: KHÔNG chấp nhận — {r}\n"),
+            (Some(r), Lang::En) => format!("Verdict: NOT accepted — {r}\n"),
+            (None, Lang::Vi) => "Kết luận: chấp nhận\n".into(),
+            (None, Lang::En) => "Verdict: accepted\n".into(),
+        });
         text
     };
     stdout

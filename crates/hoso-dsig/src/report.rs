@@ -99,7 +99,8 @@ fn revocation_text(status: &RevocationStatus, lang: Lang) -> String {
     }
 }
 
-fn warning_text(warning: &Warning, lang: Lang) -> String {
+/// A warning as people read it, in `lang`.
+pub fn warning_text(warning: &Warning, lang: Lang) -> String {
     match (warning, lang) {
         (Warning::WeakAlgorithm(a), Lang::Vi) => {
             format!("chấp nhận thuật toán yếu {a} theo chính sách tài liệu cũ")

@@ -104,13 +104,28 @@ pub(crate) fn index(
     let mut ids: HashMap<String, IdTarget> = HashMap::new();
     let mut signatures = Vec::new();
     let mut root: Option<(usize, String)> = None;
-    let mut path: Vec<&str> = Vec::new();
+    // The open elements as path steps (`name`, or `name[n]` for the n-th
+    // sibling of that name), and for each the names of its children so far.
+    let mut path: Vec<(&str, usize)> = Vec::new();
+    let mut children: Vec<Vec<(&str, usize)>> = vec![Vec::new()];
     // The signature being collected: its tree and the stack of open nodes.
     let mut current: Option<(SignatureTree, Vec<usize>)> = None;
     while let Some(event) = reader.next()? {
         match event {
             Event::Start(e) => {
-                path.push(e.qname());
+                let siblings = children.last_mut().expect("the document level is open");
+                let position = match siblings.iter_mut().find(|(name, _)| *name == e.qname()) {
+                    Some((_, count)) => {
+                        *count += 1;
+                        *count
+                    }
+                    None => {
+                        siblings.push((e.qname(), 1));
+                        1
+                    }
+                };
+                path.push((e.qname(), position));
+                children.push(Vec::new());
                 if root.is_none() {
                     root = Some((e.offset(), e.qname().to_string()));
                 }
@@ -122,7 +137,7 @@ pub(crate) fn index(
                 let element_path = if ids_here.is_empty() && !starts_signature {
                     String::new()
                 } else {
-                    format!("/{}", path.join("/"))
+                    format_path(&path)
                 };
                 for value in ids_here {
                     let target = IdTarget {
@@ -193,6 +208,7 @@ pub(crate) fn index(
             }
             Event::End(_) => {
                 path.pop();
+                children.pop();
                 if let Some((_, open)) = &mut current {
                     open.pop();
                     if open.is_empty() {
@@ -217,6 +233,19 @@ pub(crate) fn index(
         ids,
         signatures,
     })
+}
+
+/// `/a/b[2]/c`: the n-th sibling of a name gets `[n]` from the second on.
+fn format_path(steps: &[(&str, usize)]) -> String {
+    let mut out = String::new();
+    for (name, position) in steps {
+        out.push('/');
+        out.push_str(name);
+        if *position > 1 {
+            out.push_str(&format!("[{position}]"));
+        }
+    }
+    out
 }
 
 fn id_values<'r>(e: &hoso_xml::Element<'r, '_>, id_attrs: &IdAttributes) -> Vec<&'r str> {
