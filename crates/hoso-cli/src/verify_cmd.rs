@@ -35,7 +35,8 @@ pub struct VerifyArgs {
     /// the signing time the document claims).
     #[arg(long, value_enum, default_value = "strict")]
     policy: PolicyArg,
-    /// Verification time (RFC 3339); now by default.
+    /// Verification time (RFC 3339); now by default.  With `--all` it also
+    /// replaces the signing time documents claim, for the certificate checks.
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
     /// A CRL (DER or PEM; repeatable).
@@ -92,9 +93,18 @@ impl VerifyArgs {
         }
     }
 
+    /// Forms must be valid now and when signed.  Received documents
+    /// (`--all`) are judged when they say they were signed (a claim the
+    /// report shows as such), or at the verification time when they say
+    /// nothing; `legacy` also admits SHA-1 and RSA-1024.
     fn policy(&self) -> Policy {
         if self.allow_weak || self.policy == PolicyArg::Legacy {
             Policy::historical()
+        } else if self.all {
+            Policy {
+                check_at_verification_time: false,
+                ..Policy::default()
+            }
         } else {
             Policy::default()
         }
@@ -289,6 +299,9 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
         policy: args.policy(),
         crls: &crls,
         ocsp: &ocsp,
+        // For received documents an explicit --at overrides the claimed
+        // signing time.
+        use_claimed_signing_time: !(args.all && args.at.is_some()),
         ..VerifyOptions::new(&trust, at)
     };
     let verify = || {

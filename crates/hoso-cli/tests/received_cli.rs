@@ -302,3 +302,58 @@ fn an_unknown_profile_or_policy_is_a_usage_error() {
         assert!(err.contains("possible values"), "{err}");
     }
 }
+
+/// Received documents are judged at the signing time they claim; `--at`
+/// overrides it; the form policy also wants the certificate valid now.
+#[test]
+fn an_expired_signer_is_judged_at_the_claimed_signing_time() {
+    let cert = |path: &str| {
+        hoso_pki::Certificate::from_pem(&std::fs::read(common::repo().join(path)).unwrap()).unwrap()
+    };
+    let key = hoso_dsig::SigningKey::from_pem(
+        &std::fs::read(common::repo().join("certs/test/signers/expired.key.pem")).unwrap(),
+    )
+    .unwrap();
+    let mut chain = cert("certs/test/signers/expired.pem");
+    chain.extend(cert("certs/test/ca/ca1.pem"));
+    let signed_in_2021 = hoso_pki::Timestamp::parse_rfc3339("2021-06-01T09:00:00+07:00").unwrap();
+    let form = std::fs::read(common::repo().join("examples/form.xml")).unwrap();
+    let signed = hoso_dsig::sign_enveloped(
+        &form,
+        &key,
+        &hoso_dsig::SignOptions::new(chain, signed_in_2021),
+    )
+    .unwrap();
+    let path = common::temp("received-cli", "signed-2021.xml");
+    std::fs::write(&path, signed).unwrap();
+    let file = path.to_str().unwrap();
+
+    let out = hoso(&["verify", "--all", "--profile", "demo", "--json", file]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["signatures"][0]["chain"], "trusted");
+
+    let out = hoso(&[
+        "verify",
+        "--all",
+        "--profile",
+        "demo",
+        "--json",
+        "--at",
+        "2026-11-27T00:00:00Z",
+        file,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["signatures"][0]["chain"], "expired");
+
+    let out = hoso(&["verify", "--json", file]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["signatures"][0]["chain"], "expired");
+}

@@ -387,7 +387,7 @@ fn verify_entry(
         &ValidationInput {
             signer,
             untrusted: &others,
-            signing_time: report.signing_time.as_ref().map(|t| t.time),
+            signing_time: options.claimed_signing_time(report.signing_time.as_ref()),
             verification_time: options.at,
             crls: options.crls,
             ocsp: options.ocsp,

@@ -36,9 +36,20 @@ pub struct VerifyOptions<'a> {
     pub limits: Limits,
     /// Which attributes carry Ids.
     pub id_attributes: IdAttributes,
+    /// Check certificates at the signing time the signature claims (the
+    /// default); when false, at [`VerifyOptions::at`] whatever it claims.
+    pub use_claimed_signing_time: bool,
 }
 
 impl<'a> VerifyOptions<'a> {
+    /// The signing time certificates are checked at, per
+    /// [`VerifyOptions::use_claimed_signing_time`].
+    pub(crate) fn claimed_signing_time(&self, claimed: Option<&SigningTime>) -> Option<Timestamp> {
+        claimed
+            .filter(|_| self.use_claimed_signing_time)
+            .map(|t| t.time)
+    }
+
     /// Options with the default policy, limits and Id attributes.
     pub fn new(trust: &'a TrustStore, at: Timestamp) -> Self {
         VerifyOptions {
@@ -49,6 +60,7 @@ impl<'a> VerifyOptions<'a> {
             ocsp: &[],
             limits: Limits::default(),
             id_attributes: IdAttributes::default(),
+            use_claimed_signing_time: true,
         }
     }
 }
@@ -373,7 +385,7 @@ fn verify_signature(
             &ValidationInput {
                 signer: &signer,
                 untrusted: &others,
-                signing_time: report.signing_time.as_ref().map(|t| t.time),
+                signing_time: options.claimed_signing_time(report.signing_time.as_ref()),
                 verification_time: options.at,
                 crls: options.crls,
                 ocsp: options.ocsp,
