@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod catalog_cmd;
 mod profiles;
 mod sign_cmd;
 mod verify_cmd;
@@ -35,6 +36,8 @@ enum Command {
     Sign(sign_cmd::SignArgs),
     /// Verify the signatures of a document and report in Vietnamese or English.
     Verify(verify_cmd::VerifyArgs),
+    /// List the roadmap's 31 procedures, then the roadmap summary.
+    Catalog(catalog_cmd::CatalogArgs),
 }
 
 #[derive(clap::Args)]
@@ -181,6 +184,7 @@ fn main() -> ExitCode {
         Command::C14n(args) => c14n(args),
         Command::Sign(args) => sign_cmd::run(args),
         Command::Verify(args) => verify_cmd::run(args),
+        Command::Catalog(args) => catalog_cmd::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
