@@ -55,6 +55,9 @@ pub enum Refusal {
     SignatureTooLarge,
     /// The signer's certificate is not accepted.
     Untrusted(hoso_pki::ChainStatus),
+    /// The document is not well-formed XML or is refused by the reader
+    /// (DOCTYPE, limits...), with the reader's typed error and position.
+    Xml(hoso_xml::Error),
     /// The input is not a JWS hoso can read: not JSON, not one of the JWS
     /// serializations, no payload, detached content, too large.
     BadJws(String),
@@ -151,6 +154,7 @@ impl fmt::Display for Refusal {
             Refusal::Untrusted(status) => {
                 write!(f, "the signer's certificate is not accepted: {status}")
             }
+            Refusal::Xml(e) => write!(f, "the document is refused as XML: {e}"),
             Refusal::BadJws(what) => write!(f, "the document is not a usable JWS: {what}"),
             Refusal::JwsHeader(what) => write!(f, "invalid JWS header: {what}"),
             Refusal::AlgNone => write!(f, "the JWS says alg \"none\": it carries no signature"),
@@ -202,6 +206,8 @@ impl Refusal {
             Refusal::BadSigningTime(t) => format!("thời điểm ký {t:?} không phải ngày giờ hợp lệ"),
             Refusal::SignatureTooLarge => "phần tử chữ ký lớn hơn mức hoso chấp nhận".into(),
             Refusal::Untrusted(status) => format!("chứng thư số của người ký không được chấp nhận: {}", status.vi()),
+            // The reader's own message (position, what, why) is in English.
+            Refusal::Xml(e) => format!("tài liệu không phải XML hợp lệ hoặc bị từ chối: {e}"),
             Refusal::BadJws(what) => format!("tài liệu không phải chữ ký JWS dùng được: {what}"),
             Refusal::JwsHeader(what) => format!("phần đầu (header) của JWS không hợp lệ: {what}"),
             Refusal::AlgNone => "JWS khai báo alg \"none\": tài liệu không có chữ ký".into(),

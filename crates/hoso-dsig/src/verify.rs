@@ -282,7 +282,7 @@ pub fn verify_form(input: &[u8], options: &VerifyOptions<'_>) -> Result<Accepted
     let report = verify_all(input, options).map_err(|e| RefusedForm {
         refusal: match e {
             DsigError::Refused { refusal, .. } => refusal,
-            DsigError::Xml(x) => Refusal::Malformed(x.to_string()),
+            DsigError::Xml(x) => Refusal::Xml(x),
         },
         report: None,
     })?;
