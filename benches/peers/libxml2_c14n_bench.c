@@ -75,14 +75,6 @@ static int parse_only(const char *data, size_t len) {
     return 0;
 }
 
-typedef struct {
-    size_t iters;
-    double median, best;
-} stats_t;
-
-static double *samples;
-static size_t samples_cap;
-
 /* kind 0: parse + c14n; kind 1: parse only. */
 static stats_t measure(const char *data, size_t len, int mode, int kind, double min_time, size_t max_iters) {
     double warm = now();
@@ -98,32 +90,9 @@ static stats_t measure(const char *data, size_t len, int mode, int kind, double 
         else parse_only(data, len);
         double d = now() - t;
         spent += d;
-        if (count == samples_cap) {
-            samples_cap = samples_cap ? samples_cap * 2 : 1024;
-            samples = realloc(samples, samples_cap * sizeof *samples);
-            if (!samples) {
-                fprintf(stderr, "out of memory\n");
-                exit(1);
-            }
-        }
-        samples[count++] = d;
+        record_sample(count++, d);
     }
-    qsort(samples, count, sizeof *samples, cmp_double);
-    stats_t s = {count, samples[count / 2], samples[0]};
-    return s;
-}
-
-static const char *base_name(const char *path) {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-static void human(double secs, char *buf, size_t cap) {
-    double us = secs * 1e6;
-    if (us < 1000)
-        snprintf(buf, cap, "%.1f µs", us);
-    else
-        snprintf(buf, cap, "%.2f ms", us / 1000);
+    return summarize(count);
 }
 
 static void print_row(int tsv, const char *method, const char *what, const char *name, size_t len, stats_t s) {

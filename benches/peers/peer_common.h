@@ -63,4 +63,47 @@ static long proc_status_kib(const char *key) {
     return value;
 }
 
+/* Timings of one case: how many runs, their median and the fastest. */
+typedef struct {
+    size_t iters;
+    double median, best;
+} stats_t;
+
+static double *samples;
+static size_t samples_cap;
+
+/* Records the `count`-th run's duration, growing the buffer as needed. */
+static void record_sample(size_t count, double d) {
+    if (count == samples_cap) {
+        samples_cap = samples_cap ? samples_cap * 2 : 1024;
+        samples = realloc(samples, samples_cap * sizeof *samples);
+        if (!samples) {
+            fprintf(stderr, "out of memory\n");
+            exit(1);
+        }
+    }
+    samples[count] = d;
+}
+
+/* The median and best of the first `count` recorded runs. */
+static stats_t summarize(size_t count) {
+    qsort(samples, count, sizeof *samples, cmp_double);
+    stats_t s = {count, samples[count / 2], samples[0]};
+    return s;
+}
+
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* A duration as people read it: µs below a millisecond, else ms. */
+static void human(double secs, char *buf, size_t cap) {
+    double us = secs * 1e6;
+    if (us < 1000)
+        snprintf(buf, cap, "%.1f µs", us);
+    else
+        snprintf(buf, cap, "%.2f ms", us / 1000);
+}
+
 #endif

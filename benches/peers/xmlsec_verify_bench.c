@@ -97,14 +97,6 @@ done:
     return result;
 }
 
-typedef struct {
-    size_t iters;
-    double median, best;
-} stats_t;
-
-static double *samples;
-static size_t samples_cap;
-
 static stats_t measure(const char *data, size_t len, double min_time, size_t max_iters) {
     double warm = now();
     for (int n = 0; n < 3 || now() - warm < 0.2; n++) {
@@ -124,32 +116,9 @@ static stats_t measure(const char *data, size_t len, double min_time, size_t max
             exit(1);
         }
         spent += d;
-        if (count == samples_cap) {
-            samples_cap = samples_cap ? samples_cap * 2 : 1024;
-            samples = realloc(samples, samples_cap * sizeof *samples);
-            if (!samples) {
-                fprintf(stderr, "out of memory\n");
-                exit(1);
-            }
-        }
-        samples[count++] = d;
+        record_sample(count++, d);
     }
-    qsort(samples, count, sizeof *samples, cmp_double);
-    stats_t s = {count, samples[count / 2], samples[0]};
-    return s;
-}
-
-static const char *base_name(const char *path) {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-static void human(double secs, char *buf, size_t cap) {
-    double us = secs * 1e6;
-    if (us < 1000)
-        snprintf(buf, cap, "%.1f µs", us);
-    else
-        snprintf(buf, cap, "%.2f ms", us / 1000);
+    return summarize(count);
 }
 
 static void print_row(int tsv, const char *name, size_t len, stats_t s) {
