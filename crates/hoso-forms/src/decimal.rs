@@ -245,11 +245,23 @@ mod tests {
     #[test]
     fn orders_exactly() {
         let ascending = [
-            "-3000", "-2.5", "-0.001", "0", "0.0001", "0.001", "0.5", "1", "2.9999999999999999",
-            "3", "2999.9999999999999999", "3000", "3000.0000000000001", "50000",
+            "-3000",
+            "-2.5",
+            "-0.001",
+            "0",
+            "0.0001",
+            "0.001",
+            "0.5",
+            "1",
+            "2.9999999999999999",
+            "3",
+            "2999.9999999999999999",
+            "3000",
+            "3000.0000000000001",
+            "50000",
         ];
         let mut sorted: Vec<Decimal> = ascending.iter().map(|s| d(s)).collect();
-        sorted.sort_by(|a, b| a.cmp(b));
+        sorted.sort();
         let texts: Vec<String> = sorted.iter().map(|x| x.to_string()).collect();
         let expected: Vec<String> = ascending.iter().map(|s| d(s).to_string()).collect();
         assert_eq!(texts, expected);
@@ -265,7 +277,11 @@ mod tests {
             ("3000.0", "3000"),
             ("12E+1", "120"),
         ] {
-            assert_eq!(Decimal::parse_json(text).unwrap().to_string(), canonical, "{text}");
+            assert_eq!(
+                Decimal::parse_json(text).unwrap().to_string(),
+                canonical,
+                "{text}"
+            );
         }
         for bad in ["01", "+1", "1.", ".5", "1e", "1e99999"] {
             assert!(Decimal::parse_json(bad).is_none(), "{bad:?}");

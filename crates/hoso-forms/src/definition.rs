@@ -94,10 +94,7 @@ pub enum Type {
 impl Type {
     /// Whether values of this type are written as a single text.
     pub fn is_scalar(&self) -> bool {
-        !matches!(
-            self,
-            Type::Group(_) | Type::Choice(_) | Type::List { .. }
-        )
+        !matches!(self, Type::Group(_) | Type::Choice(_) | Type::List { .. })
     }
 }
 
@@ -114,6 +111,7 @@ pub struct TextRule {
     pub pattern: Option<String>,
     /// What the pattern means, for the error message.
     pub pattern_hint: Option<Text>,
+    pub(crate) compiled: Option<crate::pattern::Pattern>,
 }
 
 /// The rules of a decimal.
@@ -266,7 +264,8 @@ impl Definitions {
         };
         let mut common_types = Vec::new();
         for name in common_raw.keys() {
-            check_type_name(name).map_err(|p| FormsError::invalid(format!("common.json: types.{name}"), p))?;
+            check_type_name(name)
+                .map_err(|p| FormsError::invalid(format!("common.json: types.{name}"), p))?;
             let ty = resolver.named(TypeScope::Common, name, &format!("types.{name}"))?;
             common_types.push((name.clone(), ty));
         }
@@ -319,7 +318,10 @@ fn load_form(
     let raw: RawForm = parse_json(file, text)?;
     let at = |field: &str| format!("{file}: {field}");
     let procedure = catalog.get(&raw.procedure).ok_or_else(|| {
-        FormsError::invalid(at("procedure"), format!("{} is not in the catalog", raw.procedure))
+        FormsError::invalid(
+            at("procedure"),
+            format!("{} is not in the catalog", raw.procedure),
+        )
     })?;
     if raw.version == 0 {
         return Err(FormsError::invalid(at("version"), "versions start at 1"));
@@ -360,7 +362,10 @@ fn load_form(
     if let Some(reserved) = fields.iter().find(|f| f.name == "procedure") {
         return Err(FormsError::invalid(
             at("fields"),
-            format!("{} is reserved for the JSON procedure marker", reserved.name),
+            format!(
+                "{} is reserved for the JSON procedure marker",
+                reserved.name
+            ),
         ));
     }
     check_text(&raw.invalid_example.note, &at("invalid_example.note"))?;
@@ -585,8 +590,8 @@ impl Resolver {
     }
 
     fn inline(&mut self, json: &Json, at: &str) -> Result<Resolved, FormsError> {
-        let raw: RawType = serde_json::from_value(json.clone())
-            .map_err(|e| self.err(at, e.to_string()))?;
+        let raw: RawType =
+            serde_json::from_value(json.clone()).map_err(|e| self.err(at, e.to_string()))?;
         let (ty, example) = match raw {
             RawType::Text {
                 min_length,
@@ -613,6 +618,7 @@ impl Resolver {
                     Type::Text(TextRule {
                         min_length,
                         max_length,
+                        compiled: pattern.as_deref().map(crate::pattern::Pattern::new),
                         pattern,
                         pattern_hint,
                     }),
@@ -639,8 +645,15 @@ impl Resolver {
                 competence,
                 example,
             } => {
-                let rule =
-                    self.decimal(at, &min, min_exclusive, max, max_exclusive, unit, competence)?;
+                let rule = self.decimal(
+                    at,
+                    &min,
+                    min_exclusive,
+                    max,
+                    max_exclusive,
+                    unit,
+                    competence,
+                )?;
                 (Type::Decimal(rule), example)
             }
             RawType::Date { example } => (Type::Date, example),
@@ -652,7 +665,10 @@ impl Resolver {
                 let mut codes = HashSet::new();
                 for v in &values {
                     if v.code.is_empty()
-                        || !v.code.chars().all(|c| c.is_ascii_alphanumeric() || "-_./+".contains(c))
+                        || !v
+                            .code
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "-_./+".contains(c))
                     {
                         return Err(self.err(at, format!("{:?} is not an ASCII code", v.code)));
                     }
@@ -696,7 +712,9 @@ impl Resolver {
                 }
                 let (of, example) = self.type_ref(&of, &format!("{at}.of"))?;
                 if matches!(*of.ty, Type::List { .. }) {
-                    return Err(self.err(at, "a list of lists has no XML shape; wrap it in a group"));
+                    return Err(
+                        self.err(at, "a list of lists has no XML shape; wrap it in a group")
+                    );
                 }
                 (
                     Type::List {
@@ -730,14 +748,18 @@ impl Resolver {
         competence: Option<RawCompetence>,
     ) -> Result<DecimalRule, FormsError> {
         let parse = |s: &str, which: &str| {
-            Decimal::parse_xsd(s).ok_or_else(|| self.err(at, format!("{which} {s:?} is not a decimal")))
+            Decimal::parse_xsd(s)
+                .ok_or_else(|| self.err(at, format!("{which} {s:?} is not a decimal")))
         };
         let min = parse(min, "min")?;
         let (max, max_exclusive, competence) = match (max, competence) {
             (Some(max), None) => (parse(&max, "max")?, max_exclusive, None),
             (None, Some(c)) => {
                 let procedure = self.procedure.as_ref().ok_or_else(|| {
-                    self.err(at, "a competence limit belongs to a form, not a shared type")
+                    self.err(
+                        at,
+                        "a competence limit belongs to a form, not a shared type",
+                    )
                 })?;
                 let limit = procedure
                     .limits
@@ -753,15 +775,20 @@ impl Resolver {
                         )
                     })?;
                 let bound = limit.max_exclusive.ok_or_else(|| {
-                    self.err(at, format!("the catalog limit {} has no maximum", c.quantity))
+                    self.err(
+                        at,
+                        format!("the catalog limit {} has no maximum", c.quantity),
+                    )
                 })?;
                 if unit.as_deref() != Some(limit.unit.as_str()) {
-                    return Err(self.err(
-                        at,
-                        format!("the unit must be the catalog's {}", limit.unit),
-                    ));
+                    return Err(
+                        self.err(at, format!("the unit must be the catalog's {}", limit.unit))
+                    );
                 }
-                check_text(&c.authority, &format!("{}: {at}.competence.authority", self.file))?;
+                check_text(
+                    &c.authority,
+                    &format!("{}: {at}.competence.authority", self.file),
+                )?;
                 let bound = Decimal::from_f64(bound)
                     .ok_or_else(|| self.err(at, "the catalog bound is not finite"))?;
                 (
@@ -774,7 +801,10 @@ impl Resolver {
                 )
             }
             (Some(_), Some(_)) => {
-                return Err(self.err(at, "a competence limit takes its maximum from the catalog; give no max"));
+                return Err(self.err(
+                    at,
+                    "a competence limit takes its maximum from the catalog; give no max",
+                ));
             }
             (None, None) => return Err(self.err(at, "a decimal needs a max or a competence limit")),
         };
@@ -800,10 +830,15 @@ impl Resolver {
         let mut out: Vec<Field> = Vec::with_capacity(raw.len());
         for (i, json) in raw.iter().enumerate() {
             let here = format!("{at}[{i}]");
-            let raw: RawField = serde_json::from_value(json.clone())
-                .map_err(|e| self.err(&here, e.to_string()))?;
-            if !is_element_name(&raw.name) || !raw.name.starts_with(|c: char| c.is_ascii_lowercase()) {
-                return Err(self.err(&here, format!("{:?} is not a lowerCamelCase ASCII name", raw.name)));
+            let raw: RawField =
+                serde_json::from_value(json.clone()).map_err(|e| self.err(&here, e.to_string()))?;
+            if !is_element_name(&raw.name)
+                || !raw.name.starts_with(|c: char| c.is_ascii_lowercase())
+            {
+                return Err(self.err(
+                    &here,
+                    format!("{:?} is not a lowerCamelCase ASCII name", raw.name),
+                ));
             }
             if out.iter().any(|f| f.name == raw.name) {
                 return Err(self.err(&here, format!("{} appears twice", raw.name)));
@@ -833,7 +868,10 @@ impl Resolver {
 
 fn check_text(text: &Text, at: &str) -> Result<(), FormsError> {
     if text.vi.trim().is_empty() || text.en.trim().is_empty() {
-        return Err(FormsError::invalid(at, "needs both a Vietnamese and an English text"));
+        return Err(FormsError::invalid(
+            at,
+            "needs both a Vietnamese and an English text",
+        ));
     }
     Ok(())
 }

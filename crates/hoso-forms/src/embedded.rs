@@ -10,6 +10,4 @@ macro_rules! forms {
     };
 }
 
-forms![
-    "tnmt-02-khai-thac-nuoc-duoi-dat",
-];
+forms!["tnmt-02-khai-thac-nuoc-duoi-dat",];

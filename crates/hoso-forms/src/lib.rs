@@ -32,7 +32,19 @@ mod pattern;
 
 pub use decimal::Decimal;
 pub use definition::{
-    COMMON_NAMESPACE, Competence, DEFAULT_MAX_LENGTH, DEFAULT_MIN_LENGTH, DecimalRule,
-    Definitions, EnumValue, Field, FormDefinition, InvalidExample, TextRule, Type, TypeRef,
-    TypeScope,
+    COMMON_NAMESPACE, Competence, DEFAULT_MAX_LENGTH, DEFAULT_MIN_LENGTH, DecimalRule, Definitions,
+    EnumValue, Field, FormDefinition, InvalidExample, TextRule, Type, TypeRef, TypeScope,
 };
+mod errors;
+mod model;
+mod sample;
+mod validate;
+
+pub use errors::{Bound, FieldError, JsonKind, MAX_ERRORS, Problem};
+pub use model::{Date, Form, Value};
+pub use sample::{Coverage, Instance, JsonScalar};
+pub use validate::{MAX_FORM_BYTES, MAX_FORM_DEPTH, Rejection, form_limits};
+mod json_schema;
+mod xsd;
+
+pub use xsd::COMMON_XSD_FILE;

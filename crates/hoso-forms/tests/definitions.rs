@@ -43,9 +43,12 @@ fn definitions_load_and_name_catalog_procedures() {
             let named = |t: &hoso_forms::TypeRef| {
                 t.name.as_ref().map(|(_, n)| n.as_str()) == Some("Attachment")
             };
-            let ok = named(&item.ty)
-                || matches!(&*item.ty.ty, Type::List { of, .. } if named(of));
-            assert!(ok, "{}: attachments.{} is not an Attachment", form.procedure, item.name);
+            let ok = named(&item.ty) || matches!(&*item.ty.ty, Type::List { of, .. } if named(of));
+            assert!(
+                ok,
+                "{}: attachments.{} is not an Attachment",
+                form.procedure, item.name
+            );
         }
     }
 }

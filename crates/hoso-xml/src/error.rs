@@ -14,9 +14,14 @@ pub struct Position {
 }
 
 impl Position {
-    /// Computes line and column of a byte offset.  Only used when an error is
-    /// raised, so the happy path never pays for line counting.
-    pub(crate) fn locate(input: &[u8], offset: usize) -> Self {
+    /// Computes line and column of a byte offset of `input`, counting
+    /// columns in characters. Meant for reporting: it scans from the start.
+    ///
+    /// ```
+    /// let p = hoso_xml::Position::locate(b"<a>\n  <b/>", 6);
+    /// assert_eq!((p.line, p.column), (2, 3));
+    /// ```
+    pub fn locate(input: &[u8], offset: usize) -> Self {
         let offset = offset.min(input.len());
         let before = &input[..offset];
         let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
