@@ -123,6 +123,9 @@ impl Decimal {
             scale = 0;
         }
         let mut scale = scale as usize;
+        if digits.len() < scale {
+            digits.insert_str(0, &"0".repeat(scale - digits.len()));
+        }
         while scale > 0 && digits.ends_with('0') {
             digits.pop();
             scale -= 1;

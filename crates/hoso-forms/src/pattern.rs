@@ -5,7 +5,7 @@
 //! (JSON Schema) are not anchored; `\d`, `\w` and `.` differ between them
 //! on non-ASCII text. A definition may therefore only use a portable subset:
 //! literal characters, escaped metacharacters, bracket classes of literals
-//! and ranges, groups, alternation and the quantifiers `? * + {n} {n,m}`.
+//! and ranges, groups, alternation and the quantifiers `? * + {n} {n,} {n,m}`.
 //! Every export anchors the pattern in its own way.
 
 use regex_lite::Regex;
@@ -82,6 +82,7 @@ pub(crate) fn check_portable(pattern: &str) -> Result<(), String> {
                 }
                 let ok = match inner.split_once(',') {
                     None => inner.parse::<u16>().is_ok(),
+                    Some((a, "")) => a.parse::<u16>().is_ok(),
                     Some((a, b)) => {
                         matches!((a.parse::<u16>(), b.parse::<u16>()), (Ok(a), Ok(b)) if a <= b)
                     }
