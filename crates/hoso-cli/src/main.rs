@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod catalog_cmd;
+mod forms_cmd;
 mod profiles;
 mod sign_cmd;
 mod verify_cmd;
@@ -38,6 +39,10 @@ enum Command {
     Verify(verify_cmd::VerifyArgs),
     /// List the roadmap's 31 procedures, then the roadmap summary.
     Catalog(catalog_cmd::CatalogArgs),
+    /// Print the XSD or JSON Schema of a procedure's form.
+    Schema(forms_cmd::SchemaArgs),
+    /// Validate an XML or JSON form (signed or not) against its definition.
+    Validate(forms_cmd::ValidateArgs),
 }
 
 #[derive(clap::Args)]
@@ -185,6 +190,8 @@ fn main() -> ExitCode {
         Command::Sign(args) => sign_cmd::run(args),
         Command::Verify(args) => verify_cmd::run(args),
         Command::Catalog(args) => catalog_cmd::run(args),
+        Command::Schema(args) => forms_cmd::schema(args),
+        Command::Validate(args) => forms_cmd::validate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
