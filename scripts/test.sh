@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite. Installs the external oracles the tests talk to
-# (libxml2's xmllint and headers, xmlsec1, a C compiler) when they are missing.
+# (libxml2's xmllint and headers, xmlsec1, a C compiler, Python's jsonschema)
+# when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,16 @@ if ((${#missing[@]})); then
   echo "installing test oracles: ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c "import jsonschema" 2>/dev/null; then
+  echo "installing test oracle: the jsonschema Python package"
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null
+  fi
+  python3 -m pip install --quiet jsonschema 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages jsonschema
 fi
 
 cargo test --workspace --locked "$@"
