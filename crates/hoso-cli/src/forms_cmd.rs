@@ -182,7 +182,12 @@ fn signed_content(args: &ValidateArgs, input: &[u8]) -> Result<Option<(Vec<u8>, 
                 .unwrap_or_default();
             Ok(Some((accepted.signed.canonical, signer)))
         }
-        Err(refused) if matches!(refused.refusal, Refusal::NoSignature) && !jws => Ok(None),
+        // Unsigned, or not XML at all: the form validator says what it is.
+        Err(refused)
+            if !jws && matches!(refused.refusal, Refusal::NoSignature | Refusal::Xml(_)) =>
+        {
+            Ok(None)
+        }
         Err(refused) => Err(Failure::message(
             EXIT_REFUSED,
             format!(
