@@ -38,6 +38,9 @@ fn both(
     ]
 }
 
+/// A change to an example.
+type Change = Box<dyn Fn(&mut Instance)>;
+
 fn one(path: &str, code: &'static str) -> Vec<(String, &'static str)> {
     vec![(path.to_owned(), code)]
 }
@@ -49,7 +52,7 @@ fn the_same_mistake_gives_the_same_error_in_both_encodings() {
     let set = |path: &'static str, value: &'static str| {
         move |i: &mut Instance| assert!(i.set_text(path, value), "{path}")
     };
-    let cases: Vec<(Box<dyn Fn(&mut Instance)>, &str, &'static str)> = vec![
+    let cases: Vec<(Change, &str, &'static str)> = vec![
         (
             Box::new(|i: &mut Instance| assert!(i.remove("works.aquifer"))),
             "works.aquifer",
