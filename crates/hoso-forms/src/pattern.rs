@@ -8,7 +8,7 @@
 //! and ranges, groups, alternation and the quantifiers `? * + {n} {n,} {n,m}`.
 //! Every export anchors the pattern in its own way.
 
-use regex_lite::Regex;
+use regex::Regex;
 
 /// Checks that `pattern` stays within the portable subset.
 pub(crate) fn check_portable(pattern: &str) -> Result<(), String> {

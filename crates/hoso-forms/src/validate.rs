@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 
 use crate::errors::{Bound, FieldError, JsonKind, MAX_ERRORS, Problem};
 use crate::model::{Date, Form, Value};
-use crate::{Decimal, Definitions, Field, FormDefinition, Text, Type};
+use crate::{Decimal, Definitions, Field, FormDefinition, Text, Type, TypeRef};
 
 /// The XML-DSig namespace: a signed form carries its `ds:Signature` as the
 /// last child of the document element.
@@ -149,7 +149,6 @@ impl Definitions {
         let mut walk = Walk::new(Some(input));
         if root.namespace != form.namespace() || root.local != form.root {
             walk.report(
-                String::new(),
                 None,
                 Problem::WrongDocument {
                     expected: format!("{{{}}}{}", form.namespace(), form.root),
@@ -159,7 +158,7 @@ impl Definitions {
             );
             return Err(walk.finish(form));
         }
-        let fields = walk.group(&form.fields, Node::Xml(&tree, 0), "", true);
+        let fields = walk.group(&form.fields, Node::Xml(&tree, 0), true);
         walk.into_result(form, fields)
     }
 
@@ -192,7 +191,6 @@ impl Definitions {
         let mut walk = Walk::new(None);
         let Json::Object(members) = &json else {
             walk.report(
-                String::new(),
                 None,
                 Problem::WrongType {
                     expected: JsonKind::Object,
@@ -202,10 +200,10 @@ impl Definitions {
             return Err(walk.finish(form));
         };
         match members.get("procedure") {
-            None => walk.report("procedure".into(), None, Problem::Missing, None),
+            None => walk.report_at(Some("procedure"), None, Problem::Missing, None),
             Some(Json::String(p)) if *p == form.procedure => {}
-            Some(other) => walk.report(
-                "procedure".into(),
+            Some(other) => walk.report_at(
+                Some("procedure"),
                 None,
                 Problem::WrongDocument {
                     expected: form.procedure.clone(),
@@ -217,8 +215,8 @@ impl Definitions {
         if let Some(s) = members.get("$schema")
             && s.as_str() != Some(form.json_schema_id().as_str())
         {
-            walk.report(
-                "$schema".into(),
+            walk.report_at(
+                Some("$schema"),
                 None,
                 Problem::WrongDocument {
                     expected: form.json_schema_id(),
@@ -227,31 +225,54 @@ impl Definitions {
                 None,
             );
         }
-        let fields = walk.group(&form.fields, Node::Json(&json), "", true);
+        let fields = walk.group(&form.fields, Node::Json(&json), true);
         walk.into_result(form, fields)
     }
 }
 
-/// An XML document as a tree of elements, each with its text.
-struct XmlTree {
-    nodes: Vec<XmlNode>,
+/// An XML document as a tree of elements, each with its text. Children are
+/// linked (first child, next sibling) and texts borrowed from the document
+/// where the reader did not rewrite them, so building it allocates little.
+struct XmlTree<'a> {
+    nodes: Vec<XmlNode<'a>>,
 }
 
-struct XmlNode {
-    local: String,
-    qname: String,
+const NO_NODE: usize = usize::MAX;
+
+struct XmlNode<'a> {
+    local: &'a str,
+    qname: &'a str,
     namespace: String,
     offset: usize,
-    children: Vec<usize>,
-    text: String,
+    first_child: usize,
+    last_child: usize,
+    next_sibling: usize,
+    text: NodeText<'a>,
     /// Attributes other than namespace declarations and `xsi:` locations.
     attributes: Vec<(String, usize)>,
 }
 
-impl XmlTree {
-    fn parse(input: &[u8]) -> Result<XmlTree, hoso_xml::Error> {
+/// The character data directly inside an element.
+enum NodeText<'a> {
+    Borrowed(&'a str),
+    Owned(String),
+}
+
+impl NodeText<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            NodeText::Borrowed(s) => s,
+            NodeText::Owned(s) => s,
+        }
+    }
+}
+
+impl<'a> XmlTree<'a> {
+    fn parse(input: &'a [u8]) -> Result<XmlTree<'a>, hoso_xml::Error> {
         let mut reader = Reader::new(input, form_limits())?;
-        let mut nodes: Vec<XmlNode> = Vec::new();
+        let document = reader.document();
+        let span = document.as_ptr() as usize..document.as_ptr() as usize + document.len();
+        let mut nodes: Vec<XmlNode<'a>> = Vec::with_capacity(input.len() / 48 + 8);
         let mut open: Vec<usize> = Vec::new();
         while let Some(event) = reader.next()? {
             match event {
@@ -269,16 +290,24 @@ impl XmlTree {
                         .collect();
                     let index = nodes.len();
                     nodes.push(XmlNode {
-                        local: element.local_name().to_owned(),
-                        qname: element.qname().to_owned(),
+                        local: element.local_name(),
+                        qname: element.qname(),
                         namespace: element.namespace().to_owned(),
                         offset: element.offset(),
-                        children: Vec::new(),
-                        text: String::new(),
+                        first_child: NO_NODE,
+                        last_child: NO_NODE,
+                        next_sibling: NO_NODE,
+                        text: NodeText::Borrowed(""),
                         attributes,
                     });
                     if let Some(&parent) = open.last() {
-                        nodes[parent].children.push(index);
+                        let last = nodes[parent].last_child;
+                        if last == NO_NODE {
+                            nodes[parent].first_child = index;
+                        } else {
+                            nodes[last].next_sibling = index;
+                        }
+                        nodes[parent].last_child = index;
                     }
                     open.push(index);
                 }
@@ -286,20 +315,43 @@ impl XmlTree {
                     open.pop();
                 }
                 Event::Text(text) => {
-                    if let Some(&current) = open.last() {
-                        nodes[current].text.push_str(text);
-                    }
+                    let Some(&current) = open.last() else {
+                        continue;
+                    };
+                    let start = text.as_ptr() as usize;
+                    let node = &mut nodes[current];
+                    node.text = match &mut node.text {
+                        NodeText::Borrowed("") if span.contains(&start) || text.is_empty() => {
+                            let from = start.saturating_sub(span.start);
+                            NodeText::Borrowed(
+                                document.get(from..from + text.len()).unwrap_or_default(),
+                            )
+                        }
+                        NodeText::Borrowed(before) => NodeText::Owned(format!("{before}{text}")),
+                        NodeText::Owned(before) => {
+                            before.push_str(text);
+                            continue;
+                        }
+                    };
                 }
                 Event::Comment(_) | Event::Pi { .. } => {}
             }
         }
         Ok(XmlTree { nodes })
     }
+
+    /// The children of a node, in document order.
+    fn children(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(
+            Some(self.nodes[node].first_child).filter(|&c| c != NO_NODE),
+            move |&c| Some(self.nodes[c].next_sibling).filter(|&n| n != NO_NODE),
+        )
+    }
 }
 
 #[derive(Clone, Copy)]
 enum Node<'a> {
-    Xml(&'a XmlTree, usize),
+    Xml(&'a XmlTree<'a>, usize),
     Json(&'a Json),
 }
 
@@ -313,24 +365,65 @@ fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
-struct Walk<'i> {
+/// One step of a field path.
+#[derive(Clone, Copy)]
+enum Step<'d> {
+    Name(&'d str),
+    Index(usize),
+}
+
+/// The walk over a form: the errors found so far and the path of the field
+/// being checked, kept as a stack and written out only for an error.
+struct Walk<'i, 'd> {
     errors: Vec<FieldError>,
     truncated: bool,
     xml: Option<&'i [u8]>,
+    path: Vec<Step<'d>>,
 }
 
-impl<'i> Walk<'i> {
+impl<'i, 'd> Walk<'i, 'd> {
     fn new(xml: Option<&'i [u8]>) -> Self {
         Walk {
             errors: Vec::new(),
             truncated: false,
             xml,
+            path: Vec::new(),
         }
     }
 
-    fn report(
+    /// The current path, with `tail` (a name met in the document) appended.
+    fn render(&self, tail: Option<&str>) -> String {
+        let mut out = String::new();
+        let names = self
+            .path
+            .iter()
+            .copied()
+            .chain(tail.map(|_| Step::Name("")));
+        for step in names {
+            match step {
+                Step::Name(name) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(if name.is_empty() {
+                        tail.unwrap_or_default()
+                    } else {
+                        name
+                    });
+                }
+                Step::Index(i) => {
+                    out.push('[');
+                    out.push_str(&i.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        out
+    }
+
+    fn report_at(
         &mut self,
-        path: String,
+        tail: Option<&str>,
         label: Option<&Text>,
         problem: Problem,
         offset: Option<usize>,
@@ -344,11 +437,15 @@ impl<'i> Walk<'i> {
             _ => None,
         };
         self.errors.push(FieldError {
-            path,
+            path: self.render(tail),
             label: label.cloned(),
             problem,
             position,
         });
+    }
+
+    fn report(&mut self, label: Option<&Text>, problem: Problem, offset: Option<usize>) {
+        self.report_at(None, label, problem, offset);
     }
 
     fn finish(self, form: &FormDefinition) -> Rejection {
@@ -370,11 +467,10 @@ impl<'i> Walk<'i> {
     }
 
     /// Reports the attributes of an XML element; forms have none.
-    fn attributes(&mut self, node: Node<'_>, path: &str) {
+    fn attributes(&mut self, node: Node<'_>) {
         if let Node::Xml(tree, i) = node {
             for (name, offset) in &tree.nodes[i].attributes {
                 self.report(
-                    path.to_owned(),
                     None,
                     Problem::Attribute { name: name.clone() },
                     Some(*offset),
@@ -383,19 +479,20 @@ impl<'i> Walk<'i> {
         }
     }
 
-    fn field(&mut self, field: &Field, node: Node<'_>, path: &str) -> Option<Value> {
-        self.attributes(node, path);
-        match &*field.ty.ty {
+    /// Checks the value of a field (or list entry) at the current path.
+    fn value(&mut self, label: &'d Text, ty: &'d TypeRef, node: Node<'_>) -> Option<Value> {
+        self.attributes(node);
+        match &*ty.ty {
             Type::Group(fields) => {
-                if self.structured(field, node, path, JsonKind::Object) {
-                    self.group(fields, node, path, false)
+                if self.structured(label, node, JsonKind::Object) {
+                    self.group(fields, node, false)
                 } else {
                     None
                 }
             }
             Type::Choice(options) => {
-                if self.structured(field, node, path, JsonKind::Object) {
-                    self.choice(field, options, node, path)
+                if self.structured(label, node, JsonKind::Object) {
+                    self.choice(label, options, node)
                 } else {
                     None
                 }
@@ -406,23 +503,23 @@ impl<'i> Walk<'i> {
                 max_items,
                 of,
             } => {
-                if !self.structured(field, node, path, JsonKind::Array) {
+                if !self.structured(label, node, JsonKind::Array) {
                     return None;
                 }
                 let entries: Vec<Node<'_>> = match node {
                     Node::Json(json) => json.as_array()?.iter().map(Node::Json).collect(),
                     Node::Xml(tree, i) => {
                         let mut entries = Vec::new();
-                        for &child in &tree.nodes[i].children {
+                        for child in tree.children(i) {
                             let c = &tree.nodes[child];
                             if c.namespace.is_empty() && c.local == *item {
                                 entries.push(Node::Xml(tree, child));
                             } else {
-                                self.report(
-                                    format!("{path}.{}", c.local),
+                                self.report_at(
+                                    Some(c.local),
                                     None,
                                     Problem::Unknown {
-                                        name: c.qname.clone(),
+                                        name: c.qname.to_owned(),
                                     },
                                     Some(c.offset),
                                 );
@@ -434,32 +531,24 @@ impl<'i> Walk<'i> {
                 let count = entries.len();
                 if count < *min_items as usize {
                     self.report(
-                        path.to_owned(),
-                        Some(&field.label),
+                        Some(label),
                         Problem::TooFewItems { min: *min_items },
                         node_offset(node),
                     );
                 } else if count > *max_items as usize {
                     self.report(
-                        path.to_owned(),
-                        Some(&field.label),
+                        Some(label),
                         Problem::TooManyItems { max: *max_items },
                         node_offset(node),
                     );
                 }
-                let entry = Field {
-                    name: item.clone(),
-                    label: field.label.clone(),
-                    help: None,
-                    optional: false,
-                    ty: of.clone(),
-                    example: Vec::new(),
-                };
                 let mut values = Vec::with_capacity(count);
                 for (index, node) in entries.into_iter().enumerate() {
-                    if let Some(v) = self.field(&entry, node, &format!("{path}[{index}]")) {
+                    self.path.push(Step::Index(index));
+                    if let Some(v) = self.value(label, of, node) {
                         values.push(v);
                     }
+                    self.path.pop();
                 }
                 (values.len() == count).then_some(Value::List(values))
             }
@@ -468,27 +557,17 @@ impl<'i> Walk<'i> {
                     Node::Json(json) => Scalar::Json(json),
                     Node::Xml(tree, i) => {
                         let n = &tree.nodes[i];
-                        if !n.children.is_empty() {
-                            self.report(
-                                path.to_owned(),
-                                Some(&field.label),
-                                Problem::NotAValue,
-                                Some(n.offset),
-                            );
+                        if n.first_child != NO_NODE {
+                            self.report(Some(label), Problem::NotAValue, Some(n.offset));
                             return None;
                         }
-                        Scalar::Xml(&n.text)
+                        Scalar::Xml(n.text.as_str())
                     }
                 };
                 match check_scalar(scalar, given) {
                     Ok(v) => Some(v),
                     Err(problem) => {
-                        self.report(
-                            path.to_owned(),
-                            Some(&field.label),
-                            problem,
-                            node_offset(node),
-                        );
+                        self.report(Some(label), problem, node_offset(node));
                         None
                     }
                 }
@@ -498,7 +577,7 @@ impl<'i> Walk<'i> {
 
     /// Checks that a node can hold nested fields (or entries): in JSON an
     /// object (or array), in XML an element without text of its own.
-    fn structured(&mut self, field: &Field, node: Node<'_>, path: &str, kind: JsonKind) -> bool {
+    fn structured(&mut self, label: &Text, node: Node<'_>, kind: JsonKind) -> bool {
         match node {
             Node::Json(json) => {
                 let ok = match kind {
@@ -506,26 +585,21 @@ impl<'i> Walk<'i> {
                     _ => json.is_object(),
                 };
                 if !ok {
-                    self.report(
-                        path.to_owned(),
-                        Some(&field.label),
-                        Problem::WrongType { expected: kind },
-                        None,
-                    );
+                    self.report(Some(label), Problem::WrongType { expected: kind }, None);
                 }
                 ok
             }
             Node::Xml(tree, i) => {
                 let n = &tree.nodes[i];
-                if n.text.chars().all(is_xml_space) {
+                if n.text.as_str().chars().all(is_xml_space) {
                     return true;
                 }
-                let problem = if n.children.is_empty() {
+                let problem = if n.first_child == NO_NODE {
                     Problem::NotAGroup
                 } else {
                     Problem::MixedContent
                 };
-                self.report(path.to_owned(), Some(&field.label), problem, Some(n.offset));
+                self.report(Some(label), problem, Some(n.offset));
                 false
             }
         }
@@ -534,20 +608,7 @@ impl<'i> Walk<'i> {
     /// The fields of a group: in XML in the definition's order, in JSON in
     /// any order. `document` marks the document element, which may end with
     /// a signature.
-    fn group(
-        &mut self,
-        fields: &[Field],
-        node: Node<'_>,
-        path: &str,
-        document: bool,
-    ) -> Option<Value> {
-        let join = |name: &str| {
-            if path.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{path}.{name}")
-            }
-        };
+    fn group(&mut self, fields: &'d [Field], node: Node<'_>, document: bool) -> Option<Value> {
         let mut slots: Vec<Option<Node<'_>>> = vec![None; fields.len()];
         let mut misplaced = vec![false; fields.len()];
         match node {
@@ -557,8 +618,8 @@ impl<'i> Walk<'i> {
                     match fields.iter().position(|f| f.name == *key) {
                         Some(j) => slots[j] = Some(Node::Json(value)),
                         None if document && (key == "procedure" || key == "$schema") => {}
-                        None => self.report(
-                            join(key),
+                        None => self.report_at(
+                            Some(key),
                             None,
                             Problem::Unknown { name: key.clone() },
                             None,
@@ -568,13 +629,13 @@ impl<'i> Walk<'i> {
             }
             Node::Xml(tree, i) => {
                 if document {
-                    self.attributes(node, path);
+                    self.attributes(node);
                 }
-                let children = &tree.nodes[i].children;
+                let last = tree.nodes[i].last_child;
                 let mut next = 0;
-                for (k, &child) in children.iter().enumerate() {
+                for child in tree.children(i) {
                     let c = &tree.nodes[child];
-                    if document && k + 1 == children.len() && c.namespace == DSIG {
+                    if document && child == last && c.namespace == DSIG {
                         continue;
                     }
                     let position = if c.namespace.is_empty() {
@@ -582,43 +643,32 @@ impl<'i> Walk<'i> {
                     } else {
                         None
                     };
-                    match position {
-                        None => self.report(
-                            join(&c.local),
-                            None,
-                            Problem::Unknown {
-                                name: c.qname.clone(),
-                            },
-                            Some(c.offset),
-                        ),
-                        Some(j) if slots[j].is_some() || misplaced[j] => self.report(
-                            join(&c.local),
-                            Some(&fields[j].label),
-                            Problem::Duplicate,
-                            Some(c.offset),
-                        ),
+                    let problem = match position {
+                        None => Problem::Unknown {
+                            name: c.qname.to_owned(),
+                        },
+                        Some(j) if slots[j].is_some() || misplaced[j] => Problem::Duplicate,
                         Some(j) if j < next => {
                             misplaced[j] = true;
-                            self.report(
-                                join(&c.local),
-                                Some(&fields[j].label),
-                                Problem::OutOfOrder,
-                                Some(c.offset),
-                            );
+                            Problem::OutOfOrder
                         }
                         Some(j) => {
                             slots[j] = Some(Node::Xml(tree, child));
                             next = j + 1;
+                            continue;
                         }
-                    }
+                    };
+                    let label = position.map(|j| &fields[j].label);
+                    self.report_at(Some(c.local), label, problem, Some(c.offset));
                 }
             }
         }
         let mut values = Vec::with_capacity(fields.len());
         let mut complete = true;
         for ((field, slot), misplaced) in fields.iter().zip(slots).zip(misplaced) {
+            self.path.push(Step::Name(&field.name));
             match slot {
-                Some(child) => match self.field(field, child, &join(&field.name)) {
+                Some(child) => match self.value(&field.label, &field.ty, child) {
                     Some(v) => values.push((field.name.clone(), v)),
                     None => complete = false,
                 },
@@ -626,33 +676,23 @@ impl<'i> Walk<'i> {
                 None if field.optional => {}
                 None => {
                     complete = false;
-                    self.report(
-                        join(&field.name),
-                        Some(&field.label),
-                        Problem::Missing,
-                        node_offset(node),
-                    );
+                    self.report(Some(&field.label), Problem::Missing, node_offset(node));
                 }
             }
+            self.path.pop();
         }
         complete.then_some(Value::Group(values))
     }
 
-    fn choice(
-        &mut self,
-        field: &Field,
-        options: &[Field],
-        node: Node<'_>,
-        path: &str,
-    ) -> Option<Value> {
-        let mut given: Vec<(&Field, Node<'_>)> = Vec::new();
+    fn choice(&mut self, label: &Text, options: &'d [Field], node: Node<'_>) -> Option<Value> {
+        let mut given: Vec<(&'d Field, Node<'_>)> = Vec::new();
         match node {
             Node::Json(json) => {
                 for (key, value) in json.as_object()? {
                     match options.iter().find(|f| f.name == *key) {
                         Some(option) => given.push((option, Node::Json(value))),
-                        None => self.report(
-                            format!("{path}.{key}"),
+                        None => self.report_at(
+                            Some(key),
                             None,
                             Problem::Unknown { name: key.clone() },
                             None,
@@ -661,18 +701,18 @@ impl<'i> Walk<'i> {
                 }
             }
             Node::Xml(tree, i) => {
-                for &child in &tree.nodes[i].children {
+                for child in tree.children(i) {
                     let c = &tree.nodes[child];
                     let option = options
                         .iter()
                         .find(|f| c.namespace.is_empty() && f.name == c.local);
                     match option {
                         Some(option) => given.push((option, Node::Xml(tree, child))),
-                        None => self.report(
-                            format!("{path}.{}", c.local),
+                        None => self.report_at(
+                            Some(c.local),
                             None,
                             Problem::Unknown {
-                                name: c.qname.clone(),
+                                name: c.qname.to_owned(),
                             },
                             Some(c.offset),
                         ),
@@ -683,8 +723,7 @@ impl<'i> Walk<'i> {
         match given.as_slice() {
             [] => {
                 self.report(
-                    path.to_owned(),
-                    Some(&field.label),
+                    Some(label),
                     Problem::NoChoice {
                         options: options.iter().map(|f| f.name.clone()).collect(),
                     },
@@ -693,13 +732,14 @@ impl<'i> Walk<'i> {
                 None
             }
             [(option, child)] => {
-                let value = self.field(option, *child, &format!("{path}.{}", option.name))?;
-                Some(Value::Choice(option.name.clone(), Box::new(value)))
+                self.path.push(Step::Name(&option.name));
+                let value = self.value(&option.label, &option.ty, *child);
+                self.path.pop();
+                Some(Value::Choice(option.name.clone(), Box::new(value?)))
             }
             several => {
                 self.report(
-                    path.to_owned(),
-                    Some(&field.label),
+                    Some(label),
                     Problem::SeveralChoices {
                         given: several.iter().map(|(f, _)| f.name.clone()).collect(),
                     },

@@ -402,6 +402,14 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// The document as text, after any byte order mark: every `&str` the
+    /// reader hands out that was not rewritten (references expanded, line
+    /// ends normalized) is a slice of it, so callers can keep such slices
+    /// for the document's lifetime.
+    pub fn document(&self) -> &'a str {
+        self.doc
+    }
+
     /// The limits this reader enforces.
     pub fn limits(&self) -> &Limits {
         &self.limits
