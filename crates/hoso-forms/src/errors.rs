@@ -47,6 +47,27 @@ impl JsonKind {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_read_as_people_write_them() {
+        let bound = |value: &str, unit: Option<&str>| Bound {
+            value: value.into(),
+            exclusive: true,
+            unit: unit.map(Into::into),
+        };
+        assert_eq!(bound("3000", Some("m3/day")).with_unit(Lang::Vi), "3.000 m³/ngày đêm");
+        assert_eq!(bound("3000", Some("m3/day")).with_unit(Lang::En), "3,000 m³/day");
+        assert_eq!(bound("50000", Some("m3/day")).with_unit(Lang::En), "50,000 m³/day");
+        assert_eq!(bound("1234567.5", None).with_unit(Lang::Vi), "1.234.567,5");
+        assert_eq!(bound("-2.5", Some("m")).with_unit(Lang::En), "-2.5 m");
+        assert_eq!(bound("250", Some("mm")).with_unit(Lang::Vi), "250 mm");
+        assert_eq!(bound("10", Some("year")).with_unit(Lang::Vi), "10 năm");
+    }
+}
+
 /// A bound of a number, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bound {
@@ -59,11 +80,82 @@ pub struct Bound {
 }
 
 impl Bound {
-    fn with_unit(&self) -> String {
+    /// The bound as people write it in `lang`: digits grouped (3.000 in
+    /// Vietnamese, 3,000 in English) and the unit spelled out.
+    fn with_unit(&self, lang: Lang) -> String {
+        let number = group_digits(&self.value, lang);
         match &self.unit {
-            Some(u) => format!("{} {}", self.value, u),
-            None => self.value.clone(),
+            Some(u) => format!("{number} {}", unit_text(u, lang)),
+            None => number,
         }
+    }
+}
+
+/// Groups the integer digits of a decimal text by thousands.
+fn group_digits(value: &str, lang: Lang) -> String {
+    let (separator, point) = match lang {
+        Lang::Vi => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    let (sign, rest) = match value.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", value),
+    };
+    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
+    let mut out = String::from(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 && int.len() > 4 {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    if int.len() == 4 {
+        // 3000 reads better as 3.000 / 3,000 too.
+        out.insert(sign.len() + 1, separator);
+    }
+    if !frac.is_empty() {
+        out.push(point);
+        out.push_str(frac);
+    }
+    out
+}
+
+/// The unit codes of the definitions, as a reader expects them.
+fn unit_text(unit: &str, lang: Lang) -> &str {
+    let vi = lang == Lang::Vi;
+    match unit {
+        "m3/day" if vi => "m³/ngày đêm",
+        "m3/day" => "m³/day",
+        "m3/s" => "m³/s",
+        "m3/h" => "m³/h",
+        "m3" => "m³",
+        "m3/year" if vi => "m³/năm",
+        "m3/year" => "m³/year",
+        "m2" => "m²",
+        "t/year" if vi => "tấn/năm",
+        "t/year" => "t/year",
+        "t" if vi => "tấn",
+        "h/day" if vi => "giờ/ngày",
+        "day/year" if vi => "ngày/năm",
+        "degree" => "°",
+        "year" if vi => "năm",
+        "year" => "years",
+        "month" if vi => "tháng",
+        "month" => "months",
+        "min" if vi => "phút",
+        "persons" if vi => "người",
+        "copies" if vi => "bản",
+        "rooms" if vi => "phòng",
+        "beds" if vi => "giường",
+        "storeys" if vi => "tầng",
+        "well" if vi => "giếng",
+        "well" => "wells",
+        "pieces" if vi => "chiếc",
+        "outfits" if vi => "bộ",
+        "computers" if vi => "máy",
+        "byte" => "byte",
+        "VND" => "đồng",
+        other => other,
     }
 }
 
@@ -273,28 +365,28 @@ impl Problem {
                 }
             }
             Problem::BelowMinimum(b) => match (b.exclusive, vi) {
-                (true, true) => format!("Phải lớn hơn {}.", b.with_unit()),
-                (false, true) => format!("Không được nhỏ hơn {}.", b.with_unit()),
-                (true, false) => format!("Must be more than {}.", b.with_unit()),
-                (false, false) => format!("Must be at least {}.", b.with_unit()),
+                (true, true) => format!("Phải lớn hơn {}.", b.with_unit(lang)),
+                (false, true) => format!("Không được nhỏ hơn {}.", b.with_unit(lang)),
+                (true, false) => format!("Must be more than {}.", b.with_unit(lang)),
+                (false, false) => format!("Must be at least {}.", b.with_unit(lang)),
             },
             Problem::AboveMaximum(b) => match (b.exclusive, vi) {
-                (true, true) => format!("Phải nhỏ hơn {}.", b.with_unit()),
-                (false, true) => format!("Không được lớn hơn {}.", b.with_unit()),
-                (true, false) => format!("Must be less than {}.", b.with_unit()),
-                (false, false) => format!("Must be at most {}.", b.with_unit()),
+                (true, true) => format!("Phải nhỏ hơn {}.", b.with_unit(lang)),
+                (false, true) => format!("Không được lớn hơn {}.", b.with_unit(lang)),
+                (true, false) => format!("Must be less than {}.", b.with_unit(lang)),
+                (false, false) => format!("Must be at most {}.", b.with_unit(lang)),
             },
             Problem::BeyondCompetence { limit, authority } => {
                 if vi {
                     format!(
                         "Từ {} trở lên không thuộc thẩm quyền của tỉnh; hồ sơ này thuộc thẩm quyền của {}.",
-                        limit.with_unit(),
+                        limit.with_unit(lang),
                         authority.vi
                     )
                 } else {
                     format!(
                         "{} or more is beyond the province's competence; this request belongs to {}.",
-                        limit.with_unit(),
+                        limit.with_unit(lang),
                         authority.en
                     )
                 }
