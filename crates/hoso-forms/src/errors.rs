@@ -58,9 +58,18 @@ mod tests {
             exclusive: true,
             unit: unit.map(Into::into),
         };
-        assert_eq!(bound("3000", Some("m3/day")).with_unit(Lang::Vi), "3.000 m³/ngày đêm");
-        assert_eq!(bound("3000", Some("m3/day")).with_unit(Lang::En), "3,000 m³/day");
-        assert_eq!(bound("50000", Some("m3/day")).with_unit(Lang::En), "50,000 m³/day");
+        assert_eq!(
+            bound("3000", Some("m3/day")).with_unit(Lang::Vi),
+            "3.000 m³/ngày đêm"
+        );
+        assert_eq!(
+            bound("3000", Some("m3/day")).with_unit(Lang::En),
+            "3,000 m³/day"
+        );
+        assert_eq!(
+            bound("50000", Some("m3/day")).with_unit(Lang::En),
+            "50,000 m³/day"
+        );
         assert_eq!(bound("1234567.5", None).with_unit(Lang::Vi), "1.234.567,5");
         assert_eq!(bound("-2.5", Some("m")).with_unit(Lang::En), "-2.5 m");
         assert_eq!(bound("250", Some("mm")).with_unit(Lang::Vi), "250 mm");
