@@ -48,3 +48,7 @@ mod json_schema;
 mod xsd;
 
 pub use xsd::COMMON_XSD_FILE;
+mod binding;
+pub mod codegen;
+
+pub use binding::{BindingError, FormType, ProcedureTag, SchemaTag};

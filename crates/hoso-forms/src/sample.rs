@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::{Field, FormDefinition, Type};
+use crate::{Decimal, Field, FormDefinition, Type};
 
 /// How a scalar is written in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +108,11 @@ fn value(ty: &Type, example: &[String], coverage: Coverage, entry: usize) -> Ins
             pick().unwrap_or_else(|| min.to_string()),
             JsonScalar::Number,
         ),
+        // Written in canonical form, as a typed value writes it back.
         Type::Decimal(rule) => scalar(
-            pick().unwrap_or_else(|| rule.max.to_string()),
+            pick()
+                .map(|t| Decimal::parse_xsd(&t).map_or(t, |d| d.to_string()))
+                .unwrap_or_else(|| rule.max.to_string()),
             JsonScalar::Number,
         ),
         Type::Group(fields) => Instance::Group(group(fields, coverage, entry)),

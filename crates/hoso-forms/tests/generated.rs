@@ -1,12 +1,13 @@
-//! The exported schemas and the examples are generated from the
-//! definitions and committed; this test fails when one is stale, missing or
-//! left over. `HOSO_BLESS=1 cargo test -p hoso-forms --test generated`
+//! The exported schemas, the examples and the Rust and TypeScript bindings
+//! are generated from the definitions and committed; this test fails when
+//! one is stale, missing or left over. `HOSO_BLESS=1 cargo test -p hoso-forms --test generated`
 //! rewrites them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use hoso_forms::Definitions;
+use hoso_forms::codegen::Language;
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -49,11 +50,23 @@ fn expected() -> BTreeMap<String, String> {
             invalid.to_json(form),
         );
     }
+    for (language, dir) in [
+        (Language::Rust, "bindings/rust/src"),
+        (Language::TypeScript, "bindings/typescript"),
+    ] {
+        for file in definitions
+            .generate(language, &[])
+            .expect("bindings generate")
+        {
+            files.insert(format!("{dir}/{}", file.path), file.text);
+        }
+    }
     files
 }
 
 /// Generated files on disk, except the signed examples (made by
-/// `scripts/sign-form-examples.sh` and checked by the CLI tests).
+/// `scripts/sign-form-examples.sh` and checked by the CLI tests) and the
+/// bindings' hand-written package files.
 fn on_disk() -> Vec<String> {
     let mut found = Vec::new();
     for (dir, suffixes) in [
