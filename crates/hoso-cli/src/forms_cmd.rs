@@ -96,6 +96,53 @@ pub fn schema(args: SchemaArgs) -> Result<(), Failure> {
     write_output(Path::new("-"), text.as_bytes())
 }
 
+#[derive(clap::Args)]
+pub struct CodegenArgs {
+    /// The language of the bindings.
+    #[arg(long, value_enum)]
+    lang: CodegenLang,
+    /// Only these procedures (repeatable); all 31 by default. The shared
+    /// types are always generated.
+    #[arg(long, value_name = "ID")]
+    procedure: Vec<String>,
+    /// The directory to write into (created when missing; generated files
+    /// are overwritten, others left alone).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CodegenLang {
+    /// A module tree of serde types implementing `hoso_forms::FormType`
+    /// (`lib.rs`, `common.rs`, one module per form).
+    Rust,
+    /// Declarations of the JSON encoding (`src/*.ts`) and the JSON Schemas
+    /// (`schemas/*.schema.json`).
+    Typescript,
+}
+
+pub fn codegen(args: CodegenArgs) -> Result<(), Failure> {
+    let definitions = definitions()?;
+    let language = match args.lang {
+        CodegenLang::Rust => hoso_forms::codegen::Language::Rust,
+        CodegenLang::Typescript => hoso_forms::codegen::Language::TypeScript,
+    };
+    let procedures: Vec<&str> = args.procedure.iter().map(String::as_str).collect();
+    let files = definitions
+        .generate(language, &procedures)
+        .map_err(|e| Failure::usage(format!("--procedure: {e}")))?;
+    for file in &files {
+        let path = args.out.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::usage(format!("{}: cannot create: {e}", parent.display())))?;
+        }
+        write_output(&path, file.text.as_bytes())?;
+    }
+    eprintln!("wrote {} files under {}", files.len(), args.out.display());
+    Ok(())
+}
+
 /// What was checked besides the form itself.
 struct Signature {
     signer: String,

@@ -43,6 +43,8 @@ enum Command {
     Schema(forms_cmd::SchemaArgs),
     /// Validate an XML or JSON form (signed or not) against its definition.
     Validate(forms_cmd::ValidateArgs),
+    /// Generate typed Rust or TypeScript bindings of the forms.
+    Codegen(forms_cmd::CodegenArgs),
 }
 
 #[derive(clap::Args)]
@@ -192,6 +194,7 @@ fn main() -> ExitCode {
         Command::Catalog(args) => catalog_cmd::run(args),
         Command::Schema(args) => forms_cmd::schema(args),
         Command::Validate(args) => forms_cmd::validate(args),
+        Command::Codegen(args) => forms_cmd::codegen(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

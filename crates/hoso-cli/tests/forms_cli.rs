@@ -266,3 +266,77 @@ fn a_tampered_signed_form_is_refused_before_its_fields_are_read() {
     let out = hoso(&["validate", "--profile", "national", "--at", AT, signed_path]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn codegen_writes_the_committed_bindings() {
+    for (lang, committed) in [
+        ("rust", "bindings/rust/src"),
+        ("typescript", "bindings/typescript"),
+    ] {
+        let out_dir = temp("forms-cli", &format!("codegen-{lang}"));
+        let out = hoso(&[
+            "codegen",
+            "--lang",
+            lang,
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{lang}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut stack = vec![out_dir.clone()];
+        let mut files = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let rel = path.strip_prefix(&out_dir).unwrap();
+                let expected = std::fs::read_to_string(repo().join(committed).join(rel)).unwrap();
+                assert_eq!(
+                    std::fs::read_to_string(&path).unwrap(),
+                    expected,
+                    "{lang}: {}",
+                    rel.display()
+                );
+                files += 1;
+            }
+        }
+        assert!(files > 31, "{lang}: {files} files");
+    }
+    // One procedure: its module, the shared types and the list of modules.
+    let out_dir = temp("forms-cli", "codegen-one");
+    let out = hoso(&[
+        "codegen",
+        "--lang",
+        "rust",
+        "--procedure",
+        "tp-20-ly-lich-tu-phap-so-1",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["common.rs", "lib.rs", "tp_20_ly_lich_tu_phap_so_1.rs"]
+    );
+    let out = hoso(&[
+        "codegen",
+        "--lang",
+        "rust",
+        "--procedure",
+        "nope",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
