@@ -141,3 +141,33 @@ fn typed_access_reads_like_the_form() {
     };
     assert_eq!(r.errors()[0].code(), "beyond_competence");
 }
+
+#[test]
+fn decimals_travel_exactly_in_xml() {
+    use hoso_bindings::tnmt_02_khai_thac_nuoc_duoi_dat::DonKhaiThacNuocDuoiDat;
+    let xml = String::from_utf8(read("tnmt-02-khai-thac-nuoc-duoi-dat", "valid.xml")).unwrap();
+    // Under the limit by 10^-13: a double would round it to 3000.
+    let precise = xml.replace(
+        "<totalFlow>1130.5</totalFlow>",
+        "<totalFlow>2999.9999999999999</totalFlow>",
+    );
+    let form = DonKhaiThacNuocDuoiDat::from_xml(precise.as_bytes()).unwrap();
+    assert_eq!(form.extraction.total_flow.to_string(), "2999.9999999999999");
+    assert_eq!(form.to_xml().unwrap(), precise);
+    form.validate().unwrap();
+    // JSON numbers are doubles: the value is written as a string rather
+    // than rounded, and read back as the same decimal.
+    let json = form.to_json();
+    assert!(
+        json.contains("\"totalFlow\": \"2999.9999999999999\""),
+        "{json}"
+    );
+    assert_eq!(
+        DonKhaiThacNuocDuoiDat::from_json(json.as_bytes()).unwrap(),
+        form
+    );
+    // A number a double carries is a number, never a string.
+    let plain = String::from_utf8(read("tnmt-02-khai-thac-nuoc-duoi-dat", "valid.json")).unwrap();
+    let as_text = plain.replace("\"totalFlow\": 1130.5", "\"totalFlow\": \"1130.5\"");
+    assert!(DonKhaiThacNuocDuoiDat::from_json(as_text.as_bytes()).is_err());
+}

@@ -19,18 +19,31 @@ use serde_json::{Map, Value as Json};
 use crate::sample::{Instance, JsonScalar};
 use crate::{Date, Decimal, Definitions, Form, FormDefinition, FormsError, Rejection, Type, Value};
 
+impl Decimal {
+    /// Whether a JSON number (a double) carries this value exactly: its
+    /// shortest text reads back as the same decimal.
+    fn fits_json_number(&self) -> bool {
+        Decimal::from_f64(self.to_f64()).as_ref() == Some(self)
+    }
+}
+
 impl Serialize for Decimal {
-    /// A JSON number: whole values as integers, others as the nearest
-    /// double (the JSON encoding's own precision).
+    /// A JSON number: whole values as integers, others as a double. A value
+    /// a double cannot carry exactly (more than about 15 significant digits)
+    /// is written as a string instead of being rounded: such a value only
+    /// travels exactly in XML, and a JSON validator will say so.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.to_i64() {
             Some(n) => serializer.serialize_i64(n),
-            None => serializer.serialize_f64(self.to_f64()),
+            None if self.fits_json_number() => serializer.serialize_f64(self.to_f64()),
+            None => serializer.collect_str(self),
         }
     }
 }
 
 impl<'de> Deserialize<'de> for Decimal {
+    /// A number, or the string [`Serialize`] writes for a value no double
+    /// carries exactly (and only such a string: `"12"` is refused).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Number;
         impl Visitor<'_> for Number {
@@ -46,6 +59,12 @@ impl<'de> Deserialize<'de> for Decimal {
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
                 Decimal::from_f64(v).ok_or_else(|| E::custom("not a finite number"))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+                match Decimal::parse_xsd(v) {
+                    Some(d) if !d.fits_json_number() => Ok(d),
+                    _ => Err(E::invalid_type(de::Unexpected::Str(v), &self)),
+                }
             }
         }
         deserializer.deserialize_any(Number)
@@ -157,12 +176,13 @@ pub trait FormType: Serialize + DeserializeOwned {
     }
 
     /// Checks the form against its definition, as `hoso validate` does, and
-    /// returns its typed model.
+    /// returns its typed model. It checks the XML encoding, which carries
+    /// every decimal exactly.
     fn validate(&self) -> Result<Form, BindingError> {
         let definitions = definitions().map_err(BindingError::Definitions)?;
-        let json = serde_json::to_vec(self).map_err(BindingError::Json)?;
+        let xml = self.to_xml()?;
         definitions
-            .validate_json(&json, Some(Self::PROCEDURE))
+            .validate_xml(xml.as_bytes(), Some(Self::PROCEDURE))
             .map_err(BindingError::Rejected)
     }
 }
