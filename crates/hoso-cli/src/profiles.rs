@@ -1,59 +1,9 @@
-//! The named trust profiles of `hoso verify`, compiled into the binary so
-//! that it works from any directory.
-//!
-//! - `demo`: the TEST root of `certs/test` only.  Never a real signature.
-//! - `national`, `government`: the real Vietnamese roots and CA certificates
-//!   of `certs/trust/` (see its MANIFEST.md).  Self-signed certificates
-//!   become trust anchors; the others are known intermediates, trusted only
-//!   through a path to one of those roots.
-//! - `received`: `national` and `government` together, the default for
-//!   documents received from elsewhere (`--all`).
+//! The `--profile` argument: the compiled-in trust profiles of
+//! `hoso_pki::profiles`, as command-line values.
 
 use clap::ValueEnum;
-use hoso_pki::{Certificate, TrustStore};
-
-/// Lists each PEM file of one `certs/trust/` folder once, as
-/// `(file name, bytes)`.
-macro_rules! trust_folder {
-    ($folder:literal: $($file:literal),+ $(,)?) => {
-        &[$((
-            $file,
-            include_bytes!(concat!("../../../certs/trust/", $folder, "/", $file)) as &[u8],
-        )),+]
-    };
-}
-
-/// The TEST national root of `certs/test`.
-const DEMO_ROOT: &[u8] = include_bytes!("../../../certs/test/ca/root.pem");
-
-/// `certs/trust/national/`.
-pub(crate) const NATIONAL: &[(&str, &[u8])] = trust_folder!("national":
-    "BkavCA.pem",
-    "CA2.pem",
-    "FPT_Certification_Authority.pem",
-    "MIC_National_Root_CA.pem",
-    "NEWTEL_CA.pem",
-    "SAFE_CA.pem",
-    "SmartSign.pem",
-    "VIETNAM_NATIONAL_ROOT_CA_RS.pem",
-    "VNPT_CA_SHA2.pem",
-    "VNPT_Certification_Authority.pem",
-    "Vietnam_National_Root_CA.pem",
-    "Vietnam_National_Root_CA_G3.pem",
-    "Viettel_CA.pem",
-);
-
-/// `certs/trust/government/`.
-pub(crate) const GOVERNMENT: &[(&str, &[u8])] = trust_folder!("government":
-    "CA_phuc_vu_cac_co_quan_Nha_nuoc_G2.pem",
-    "Co_quan_chung_thuc_so_Bo_Cong_an.pem",
-    "Co_quan_chung_thuc_so_Bo_Ngoai_giao.pem",
-    "Co_quan_chung_thuc_so_Bo_Tai_chinh.pem",
-    "Co_quan_chung_thuc_so_Chinh_phu.pem",
-    "Co_quan_chung_thuc_so_Dang_Cong_san.pem",
-    "Co_quan_chung_thuc_so_chuyen_dung_Chinh_phu_RootCA.pem",
-    "RootCA_chuyen_dung_Chinh_phu_G2.pem",
-);
+use hoso_pki::TrustStore;
+use hoso_pki::profiles::Profile as Stored;
 
 /// Which compiled-in trust store to verify against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -69,70 +19,14 @@ pub enum Profile {
 }
 
 impl Profile {
-    /// Adds the profile's certificates to `store`: self-signed ones as
-    /// anchors, the others as known intermediates.
+    /// Adds the profile's certificates to `store`.
     pub fn load_into(self, store: &mut TrustStore) {
-        let folders: &[&[(&str, &[u8])]] = match self {
-            Profile::Demo => {
-                for cert in Certificate::from_pem(DEMO_ROOT).expect("the demo root parses") {
-                    store.add_anchor(cert);
-                }
-                return;
-            }
-            Profile::National => &[NATIONAL],
-            Profile::Government => &[GOVERNMENT],
-            Profile::Received => &[NATIONAL, GOVERNMENT],
+        let stored = match self {
+            Profile::Demo => Stored::Demo,
+            Profile::National => Stored::National,
+            Profile::Government => Stored::Government,
+            Profile::Received => Stored::Received,
         };
-        for (name, pem) in folders.iter().copied().flatten() {
-            // Checked by the tests below and by hoso-pki's trust_profiles.
-            for cert in Certificate::from_pem(pem)
-                .unwrap_or_else(|e| panic!("compiled-in certs/trust/{name}: {e}"))
-            {
-                if cert.is_self_issued() {
-                    store.add_anchor(cert);
-                } else {
-                    store.add_intermediate(cert);
-                }
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every PEM file in the folder is compiled in, and nothing else.
-    #[test]
-    fn the_lists_match_the_folders() {
-        for (folder, list) in [("national", NATIONAL), ("government", GOVERNMENT)] {
-            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../certs/trust/");
-            let mut files: Vec<String> = std::fs::read_dir(format!("{dir}{folder}"))
-                .unwrap()
-                .map(|e| e.unwrap().file_name().into_string().unwrap())
-                .filter(|n| n.ends_with(".pem"))
-                .collect();
-            files.sort();
-            let listed: Vec<&str> = list.iter().map(|(n, _)| *n).collect();
-            assert_eq!(files, listed, "{folder}");
-        }
-    }
-
-    #[test]
-    fn every_profile_loads() {
-        for p in [
-            Profile::Demo,
-            Profile::National,
-            Profile::Government,
-            Profile::Received,
-        ] {
-            let mut store = TrustStore::new();
-            p.load_into(&mut store);
-        }
-        for (name, pem) in NATIONAL.iter().chain(GOVERNMENT) {
-            let certs = Certificate::from_pem(pem).unwrap();
-            assert_eq!(certs.len(), 1, "{name}");
-            assert!(!certs[0].subject().contains("TEST"), "{name}");
-        }
+        stored.load_into(store);
     }
 }

@@ -40,6 +40,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod profiles;
 mod asn1;
 mod cert;
 mod crl;
