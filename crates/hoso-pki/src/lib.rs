@@ -40,7 +40,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod profiles;
 mod asn1;
 mod cert;
 mod crl;
@@ -50,6 +49,7 @@ mod key;
 mod name;
 mod ocsp;
 mod path;
+pub mod profiles;
 mod report;
 mod revocation;
 mod store;
