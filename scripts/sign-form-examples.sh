@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 cargo build --quiet --release -p hoso-cli
 hoso=target/release/hoso
 for dir in examples/forms/*/; do
+  [[ -f $dir/valid.xml ]] || continue
   if grep -q '^  <applicant>' "$dir/valid.xml" && grep -q '^    <organisation>' "$dir/valid.xml"; then
     signer=organisation
   else
@@ -23,4 +24,4 @@ for dir in examples/forms/*/; do
     --output "$dir/signed.xml" \
     "$dir/valid.xml"
 done
-echo "signed $(ls -d examples/forms/*/ | wc -l) examples"
+echo "signed $(ls examples/forms/*/valid.xml | wc -l) examples"
