@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod catalog_cmd;
 mod forms_cmd;
 mod profiles;
+mod serve_cmd;
 mod sign_cmd;
 mod verify_cmd;
 
@@ -45,6 +46,8 @@ enum Command {
     Validate(forms_cmd::ValidateArgs),
     /// Generate typed Rust or TypeScript bindings of the forms.
     Codegen(forms_cmd::CodegenArgs),
+    /// Run the service (HTTP API on SQLite by default, or PostgreSQL).
+    Serve(serve_cmd::ServeArgs),
 }
 
 #[derive(clap::Args)]
@@ -195,6 +198,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => forms_cmd::schema(args),
         Command::Validate(args) => forms_cmd::validate(args),
         Command::Codegen(args) => forms_cmd::codegen(args),
+        Command::Serve(args) => serve_cmd::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

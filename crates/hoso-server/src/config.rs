@@ -1,0 +1,203 @@
+//! The service's configuration: a JSON file (`--config`), every key
+//! optional. Without one, the service runs on an embedded SQLite database
+//! under `./hoso-data`, trusts the demo (TEST) root only, and has no
+//! officer accounts.
+//!
+//! ```json
+//! {
+//!   "listen": "127.0.0.1:8080",
+//!   "database": "sqlite:hoso-data/hoso.db",
+//!   "data_dir": "hoso-data",
+//!   "trust": ["national", "government"],
+//!   "trust_files": ["extra-root.pem"],
+//!   "officers": [
+//!     { "name": "can-bo-tnmt", "agency": "so-tnmt", "token_sha256": "…64 hex…" }
+//!   ],
+//!   "days_off": ["2026-12-31"],
+//!   "working_days": [],
+//!   "max_body_bytes": 33554432,
+//!   "request_timeout_seconds": 30
+//! }
+//! ```
+//!
+//! Officer tokens are never stored: only their SHA-256 (hex), so that the
+//! file can be read without granting access.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// One officer account.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Officer {
+    /// Who, for the audit log.
+    pub name: String,
+    /// The agency whose dossiers the officer handles (`so-tnmt`, ...).
+    pub agency: String,
+    /// SHA-256 of the bearer token, lower-case hex.
+    pub token_sha256: String,
+}
+
+/// The configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// `sqlite:PATH` or `postgres://...`; by default `hoso.db` in the data
+    /// directory.
+    pub database: Option<String>,
+    /// Where attachments (and the default database) live.
+    pub data_dir: PathBuf,
+    /// Compiled-in trust profiles: `demo`, `national`, `government`.
+    pub trust: Vec<String>,
+    /// Further trust anchors (PEM files).
+    pub trust_files: Vec<PathBuf>,
+    /// Officer accounts.
+    pub officers: Vec<Officer>,
+    /// Days off besides the built-in calendar (`YYYY-MM-DD`).
+    pub days_off: Vec<String>,
+    /// Make-up working days (a Saturday declared a working day).
+    pub working_days: Vec<String>,
+    /// Largest request body, in bytes (form and attachments together).
+    pub max_body_bytes: usize,
+    /// Longest time a request may take, in seconds.
+    pub request_timeout_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database: None,
+            data_dir: PathBuf::from("hoso-data"),
+            trust: vec!["demo".into()],
+            trust_files: Vec::new(),
+            officers: Vec::new(),
+            days_off: Vec::new(),
+            working_days: Vec::new(),
+            max_body_bytes: 32 << 20,
+            request_timeout_seconds: 30,
+        }
+    }
+}
+
+/// Why the configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("{path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid configuration JSON.
+    #[error("{path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        message: String,
+    },
+    /// A value is out of place.
+    #[error("{field}: {problem}")]
+    Invalid {
+        /// The key.
+        field: String,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+impl Config {
+    /// Reads a configuration file.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let config: Config = serde_json::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks values serde cannot.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |field: &str, problem: String| ConfigError::Invalid {
+            field: field.to_owned(),
+            problem,
+        };
+        for name in &self.trust {
+            if hoso_pki::profiles::Profile::from_name(name).is_none() {
+                return Err(invalid(
+                    "trust",
+                    format!("{name:?} is not demo, national, government or received"),
+                ));
+            }
+        }
+        for (i, o) in self.officers.iter().enumerate() {
+            if o.token_sha256.len() != 64 || !o.token_sha256.bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                return Err(invalid(
+                    &format!("officers[{i}].token_sha256"),
+                    "64 hexadecimal digits expected".into(),
+                ));
+            }
+            if !is_agency_id(&o.agency) {
+                return Err(invalid(
+                    &format!("officers[{i}].agency"),
+                    format!("{:?} is not an agency id", o.agency),
+                ));
+            }
+        }
+        for (field, days) in [
+            ("days_off", &self.days_off),
+            ("working_days", &self.working_days),
+        ] {
+            for d in days {
+                if hoso_forms::Date::parse(d).is_none() {
+                    return Err(invalid(field, format!("{d:?} is not a date YYYY-MM-DD")));
+                }
+            }
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(invalid("max_body_bytes", "at least 1024".into()));
+        }
+        Ok(())
+    }
+
+    /// The database URL to use.
+    pub fn database_url(&self) -> String {
+        self.database
+            .clone()
+            .unwrap_or_else(|| format!("sqlite:{}", self.data_dir.join("hoso.db").display()))
+    }
+}
+
+/// Agency ids are short ASCII slugs (`so-tnmt`, `cong-an-tinh`).
+pub fn is_agency_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 40
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The agency a procedure is routed to, from its catalog id's prefix.
+pub fn lead_agency(procedure: &str) -> String {
+    match procedure.split('-').next().unwrap_or_default() {
+        "tnmt" => "so-tnmt",
+        "vhttdl" => "so-vhttdl",
+        "gtvt" => "so-gtvt",
+        "tp" => "so-tp",
+        _ => "ubnd-huyen",
+    }
+    .to_owned()
+}
