@@ -27,7 +27,7 @@ use crate::codes;
 use crate::config::{Config, Officer, is_agency_id, lead_agency};
 use crate::problem::Problem;
 use crate::status::{Action, Status};
-use crate::store::{AttachmentRecord, Dossier, NewDossier, Store, StoreError};
+use crate::store::{AttachmentRecord, Dossier, NewDossier, ResultDocument, Store, StoreError};
 
 /// Seconds east of UTC of Vietnam's time zone: days of receipt and
 /// appointments are Vietnamese calendar days.
@@ -135,6 +135,7 @@ pub fn router(app: Arc<App>, request_timeout: Duration) -> Router {
         .route("/api/v1/dossiers/{code}", get(lookup))
         .route("/api/v1/dossiers/{code}/actions/{action}", post(act))
         .route("/api/v1/dossiers/{code}/audit", get(audit))
+        .route("/api/v1/dossiers/{code}/result", get(result))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -794,6 +795,55 @@ fn officer(app: &App, headers: &HeaderMap) -> Option<Officer> {
     app.officers.get(&sha256_hex(token.as_bytes())).cloned()
 }
 
+/// How long a signed applicant header stays usable, either side of its
+/// `at`.
+const APPLICANT_HEADER_WINDOW: i64 = 300;
+
+/// The applicant identity proven by the `X-Applicant-Signature` header: a
+/// JWS (flattened JSON, on one line) signed by the applicant, whose payload
+/// is `{"action": ACTION, "at": RFC3339}` with `at` within five minutes.
+/// `None` when the header is absent.
+fn signed_applicant(
+    app: &App,
+    headers: &HeaderMap,
+    action: &str,
+    now: Timestamp,
+) -> Result<Option<String>, Problem> {
+    let Some(header) = headers.get("x-applicant-signature") else {
+        return Ok(None);
+    };
+    let refused = |why: &str| {
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "applicant-signature-refused",
+            (
+                "Applicant signature not accepted",
+                "Chữ ký của người nộp không được chấp nhận",
+            ),
+            format!("X-Applicant-Signature is not accepted: {why}."),
+            format!("Chữ ký trong X-Applicant-Signature không được chấp nhận: {why}."),
+        )
+    };
+    let options = VerifyOptions::new(&app.trust, now);
+    let report =
+        hoso_dsig::verify_jws(header.as_bytes(), &options).map_err(|e| refused(&e.to_string()))?;
+    let accepted = hoso_dsig::form_policy(&report).map_err(|r| refused(&r.refusal.to_string()))?;
+    let payload: Value = serde_json::from_slice(&accepted.signed.canonical)
+        .map_err(|_| refused("the payload is not JSON"))?;
+    if payload.get("action").and_then(Value::as_str) != Some(action) {
+        return Err(refused(&format!("the payload's action is not {action:?}")));
+    }
+    let at = payload
+        .get("at")
+        .and_then(Value::as_str)
+        .and_then(|t| Timestamp::parse_rfc3339(t).ok())
+        .ok_or_else(|| refused("the payload has no RFC 3339 \"at\""))?;
+    if (at.unix() - now.unix()).abs() > APPLICANT_HEADER_WINDOW {
+        return Err(refused("it is older or newer than five minutes"));
+    }
+    Ok(Some(applicant_key(&accepted)))
+}
+
 #[derive(Deserialize)]
 struct LookupQuery {
     secret: Option<String>,
@@ -815,6 +865,7 @@ async fn lookup(
         .map(str::to_owned)
         .or(query.secret);
     let officer = officer(&app, &headers);
+    let owner = signed_applicant(&app, &headers, "lookup", Timestamp::now())?;
     let d = app
         .store
         .dossier(&code)
@@ -825,7 +876,8 @@ async fn lookup(
     let by_officer = officer
         .as_ref()
         .is_some_and(|o| o.agency == d.agency || d.co_agencies.contains(&o.agency));
-    if !by_secret && !by_officer {
+    let by_owner = owner.as_deref() == Some(d.applicant_key.as_str());
+    if !by_secret && !by_officer && !by_owner {
         return Err(Problem::no_dossier());
     }
     let events = app
@@ -870,7 +922,21 @@ async fn list_dossiers(
     Query(query): Query<ListQuery>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
-    let officer = officer(&app, &headers).ok_or_else(Problem::unauthorized)?;
+    let Some(officer) = officer(&app, &headers) else {
+        // An applicant lists the dossiers signed with their own identity.
+        let owner = signed_applicant(&app, &headers, "list", Timestamp::now())?
+            .ok_or_else(Problem::unauthorized)?;
+        let limit = query.limit.unwrap_or(50).clamp(1, 500);
+        let mine = app
+            .store
+            .by_applicant(&owner, limit)
+            .await
+            .map_err(|e| store_problem(&app, e))?;
+        return Ok(Json(json!({
+            "applicant": owner,
+            "dossiers": mine.iter().map(dossier_json).collect::<Vec<_>>(),
+        })));
+    };
     let status = match query.status {
         Some(code) => Some(Status::from_code(code).ok_or_else(|| {
             bad_request(
@@ -951,6 +1017,25 @@ async fn act(
                 format!("{} cannot {} this dossier.", officer.agency, action.name()),
                 format!("{} không được {} hồ sơ này.", officer.agency, action.name()),
             ));
+        }
+        if action == Action::ReturnResult {
+            let result = signed_result(&app, &body, now).await?;
+            let detail =
+                json!({ "result_sha256": sha256_hex(&result.document), "signer": result.signer });
+            let actor = format!("officer:{}/{}", officer.agency, officer.name);
+            let (d, event) = app
+                .store
+                .apply_with(&code, action, &actor, &detail, now.unix(), Some(&result))
+                .await
+                .map_err(|e| store_problem(&app, e))?;
+            app.metrics.actions.fetch_add(1, Ordering::Relaxed);
+            log(
+                "action",
+                json!({ "code": d.code, "action": action.name(), "actor": actor, "status": d.status.code() }),
+            );
+            let mut answer = dossier_json(&d);
+            answer["event"] = json!(event);
+            return Ok(Json(answer));
         }
         let parsed: ActionBody = if body.is_empty() {
             ActionBody::default()
@@ -1072,6 +1157,102 @@ async fn applicant_request(
     ))
 }
 
+/// The result an agency returns: a document (XML-DSig/XAdES or JWS) with
+/// exactly one signature covering it, by a certificate the service trusts.
+async fn signed_result(
+    app: &Arc<App>,
+    body: &[u8],
+    now: Timestamp,
+) -> Result<ResultDocument, Problem> {
+    let app = app.clone();
+    let body = body.to_vec();
+    tokio::task::spawn_blocking(move || {
+        let options = VerifyOptions::new(&app.trust, now);
+        let xml = body.trim_ascii_start().starts_with(b"<");
+        let accepted = if xml {
+            hoso_dsig::verify_form(&body, &options).map_err(|r| signature_problem(&r.refusal))?
+        } else {
+            let report = hoso_dsig::verify_jws(&body, &options).map_err(|e| {
+                bad_request(
+                    "result-invalid",
+                    format!("The result is not a signed document: {e}."),
+                    format!("Kết quả không phải tài liệu đã ký: {e}."),
+                )
+            })?;
+            hoso_dsig::form_policy(&report).map_err(|r| signature_problem(&r.refusal))?
+        };
+        Ok(ResultDocument {
+            media_type: if xml {
+                "application/xml"
+            } else {
+                "application/jose+json"
+            }
+            .into(),
+            signer: accepted
+                .signature
+                .signer
+                .as_ref()
+                .map(|c| c.subject())
+                .unwrap_or_default(),
+            document: body,
+        })
+    })
+    .await
+    .map_err(|_| Problem::internal())?
+}
+
+/// The signed result, for the applicant (secret or signed header) or the
+/// agency.
+async fn result(
+    State(app): State<Arc<App>>,
+    UrlPath(code): UrlPath<String>,
+    Query(query): Query<LookupQuery>,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    if !codes::is_code(&code) {
+        return Err(Problem::no_dossier());
+    }
+    let d = app
+        .store
+        .dossier(&code)
+        .await
+        .map_err(|e| store_problem(&app, e))?;
+    let secret = headers
+        .get("x-lookup-secret")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or(query.secret);
+    let by_secret =
+        secret.is_some_and(|s| codes::same_secret(&codes::secret_hash(&s), &d.secret_hash));
+    let by_officer = officer(&app, &headers).is_some_and(|o| o.agency == d.agency);
+    let by_owner = signed_applicant(&app, &headers, "lookup", Timestamp::now())?.as_deref()
+        == Some(d.applicant_key.as_str());
+    if !by_secret && !by_officer && !by_owner {
+        return Err(Problem::no_dossier());
+    }
+    let result = app
+        .store
+        .result(&code)
+        .await
+        .map_err(|e| store_problem(&app, e))?
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::NOT_FOUND,
+                "result-not-ready",
+                ("No result yet", "Chưa có kết quả"),
+                format!(
+                    "The dossier is {}; its result has not been returned.",
+                    d.status.en()
+                ),
+                format!(
+                    "Hồ sơ đang ở trạng thái {}; chưa có kết quả được trả.",
+                    d.status.vi()
+                ),
+            )
+        })?;
+    Ok(([(header::CONTENT_TYPE, result.media_type)], result.document).into_response())
+}
+
 async fn audit(
     State(app): State<Arc<App>>,
     UrlPath(code): UrlPath<String>,
@@ -1188,14 +1369,14 @@ pub mod openapi {
         (
             "get",
             "/api/v1/dossiers",
-            "An agency's dossiers (officer token)",
+            "An agency's dossiers (officer token), or an applicant's own (X-Applicant-Signature)",
             &[200, 400, 401],
         ),
         (
             "get",
             "/api/v1/dossiers/{code}",
-            "A dossier's status and history (lookup secret or officer token)",
-            &[200, 404],
+            "A dossier's status and history (lookup secret, X-Applicant-Signature or officer token)",
+            &[200, 401, 404],
         ),
         (
             "post",
@@ -1207,6 +1388,12 @@ pub mod openapi {
             "get",
             "/api/v1/dossiers/{code}/audit",
             "The dossier's audit chain and verification evidence",
+            &[200, 401, 404],
+        ),
+        (
+            "get",
+            "/api/v1/dossiers/{code}/result",
+            "The signed result returned to the applicant",
             &[200, 401, 404],
         ),
         ("get", "/api/v1/openapi.json", "This document", &[200]),

@@ -150,6 +150,17 @@ pub struct Dossier {
     pub secret_hash: Vec<u8>,
 }
 
+/// The signed result of a dossier, returned to the applicant online.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultDocument {
+    /// `application/xml` or `application/jose+json`.
+    pub media_type: String,
+    /// The signed document as the agency gave it.
+    pub document: Vec<u8>,
+    /// Who signed it (the certificate's subject).
+    pub signer: String,
+}
+
 /// What a submission gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submitted {
@@ -169,9 +180,10 @@ pub struct Store {
 }
 
 /// Schema per dialect, one entry per version, applied in order.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    // SQLite
-    "CREATE TABLE dossiers (
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        // SQLite
+        "CREATE TABLE dossiers (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         code TEXT NOT NULL UNIQUE,
         secret_hash BLOB NOT NULL,
@@ -218,8 +230,8 @@ const MIGRATIONS: &[(&str, &str)] = &[(
         body_sha256 BLOB NOT NULL,
         dossier_id BIGINT NOT NULL REFERENCES dossiers (id)
     );",
-    // PostgreSQL
-    "CREATE TABLE dossiers (
+        // PostgreSQL
+        "CREATE TABLE dossiers (
         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         code TEXT NOT NULL UNIQUE,
         secret_hash BYTEA NOT NULL,
@@ -266,7 +278,24 @@ const MIGRATIONS: &[(&str, &str)] = &[(
         body_sha256 BYTEA NOT NULL,
         dossier_id BIGINT NOT NULL REFERENCES dossiers (id)
     );",
-)];
+    ),
+    (
+        // SQLite
+        "CREATE TABLE results (
+            dossier_id BIGINT PRIMARY KEY REFERENCES dossiers (id),
+            media_type TEXT NOT NULL,
+            document BLOB NOT NULL,
+            signer TEXT NOT NULL
+        )",
+        // PostgreSQL
+        "CREATE TABLE results (
+            dossier_id BIGINT PRIMARY KEY REFERENCES dossiers (id),
+            media_type TEXT NOT NULL,
+            document BYTEA NOT NULL,
+            signer TEXT NOT NULL
+        )",
+    ),
+];
 
 const DOSSIER_COLUMNS: &str = "id, code, procedure, agency, co_agencies, applicant_key, applicant_name, status, \
      received_at, appointment, media_type, secret_hash";
@@ -523,6 +552,20 @@ impl Store {
         detail: &serde_json::Value,
         at: i64,
     ) -> Result<(Dossier, Event), StoreError> {
+        self.apply_with(code, action, actor, detail, at, None).await
+    }
+
+    /// [`Store::apply`], also keeping the signed result document returned
+    /// to the applicant, in the same transaction.
+    pub async fn apply_with(
+        &self,
+        code: &str,
+        action: Action,
+        actor: &str,
+        detail: &serde_json::Value,
+        at: i64,
+        result: Option<&ResultDocument>,
+    ) -> Result<(Dossier, Event), StoreError> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(&format!(
             "SELECT {DOSSIER_COLUMNS}, version FROM dossiers WHERE code = $1"
@@ -579,9 +622,38 @@ impl Store {
         };
         event.hash = event_hash(code, &event);
         insert_event(&mut tx, id, &event).await?;
+        if let Some(r) = result {
+            sqlx::query("INSERT INTO results (dossier_id, media_type, document, signer) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(&r.media_type)
+                .bind(&r.document)
+                .bind(&r.signer)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         dossier.status = to;
         Ok((dossier, event))
+    }
+
+    /// The signed result returned with the dossier, if any.
+    pub async fn result(&self, code: &str) -> Result<Option<ResultDocument>, StoreError> {
+        let row = sqlx::query(
+            "SELECT r.media_type, r.document, r.signer FROM results r JOIN dossiers d ON d.id = r.dossier_id \
+             WHERE d.code = $1",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(ResultDocument {
+                media_type: r.try_get(0)?,
+                document: r.try_get(1)?,
+                signer: r.try_get(2)?,
+            })
+        })
+        .transpose()
+        .map_err(|e: sqlx::Error| StoreError::from(e))
     }
 }
 

@@ -352,12 +352,68 @@ async fn officers_move_dossiers_through_the_allowed_transitions_only() {
             4,
         ),
         ("approve", "so-tp", json!({}), 9),
-        ("return-result", "so-tp", json!({}), 10),
     ] {
         let (status, answer) = act(&service, &code, action, Some(agency), body).await;
         assert_eq!(status, StatusCode::OK, "{action}: {answer}");
         assert_eq!(answer["status"]["code"], expected, "{action}");
     }
+    // The result is returned as a document the agency signed.
+    let (status, _) = service
+        .get(
+            &format!("/api/v1/dossiers/{code}/result?secret={secret}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "no result before it is returned"
+    );
+    let unsigned = format!("<ketQua xmlns=\"urn:hoso:result:1\"><hoSo>{code}</hoSo></ketQua>");
+    let return_result = |body: Vec<u8>| {
+        Request::post(format!("/api/v1/dossiers/{code}/actions/return-result"))
+            .header("authorization", format!("Bearer {}", token("so-tp")))
+            .header("content-type", "application/xml")
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    let (status, _) = service
+        .send(return_result(unsigned.clone().into_bytes()))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an unsigned result is refused"
+    );
+    let signed_result = sign_xml(unsigned.as_bytes(), "agency");
+    let (status, answer) = service.send(return_result(signed_result.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["status"]["code"], 10);
+    let response = tower::ServiceExt::oneshot(
+        service.router.clone(),
+        Request::get(format!("/api/v1/dossiers/{code}/result?secret={secret}"))
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    assert_eq!(
+        &bytes[..],
+        &signed_result[..],
+        "the applicant gets the result as signed"
+    );
+    let (status, _) = service
+        .get(
+            &format!("/api/v1/dossiers/{code}/result?secret=WRONG"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     // The police saw it once forwarded, but cannot approve it.
     let (status, _) = service
         .get(
@@ -510,4 +566,85 @@ async fn the_catalog_schemas_health_and_openapi_answer() {
             "{method} {path} is not mounted"
         );
     }
+}
+
+#[tokio::test]
+async fn applicants_see_their_own_dossiers_by_signing_the_request() {
+    let dir = scratch("mine");
+    let service = Service::start(&config(&dir, None)).await;
+    // Two dossiers signed by the citizen (CCCD), one by the organisation.
+    let mut mine = Vec::new();
+    for id in ["tp-20-ly-lich-tu-phap-so-1", "tp-21-ly-lich-tu-phap-so-2"] {
+        let (_, answer) = service
+            .submit(
+                submission(&read(&format!("examples/forms/{id}/signed.xml"))),
+                None,
+            )
+            .await;
+        mine.push(answer["code"].as_str().unwrap().to_owned());
+    }
+    let (_, theirs) = service
+        .submit(
+            submission(&read(
+                "examples/forms/tnmt-02-khai-thac-nuoc-duoi-dat/signed.xml",
+            )),
+            None,
+        )
+        .await;
+    let header = |action: &str, signer: &str, at: hoso_pki::Timestamp| {
+        let payload = json!({ "action": action, "at": at.to_string() }).to_string();
+        String::from_utf8(sign_json(payload.as_bytes(), signer)).unwrap()
+    };
+    let get = |uri: String, value: String| {
+        Request::get(uri)
+            .header("x-applicant-signature", value)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let now = hoso_pki::Timestamp::now();
+    let (status, list) = service
+        .send(get(
+            "/api/v1/dossiers".into(),
+            header("list", "person-cccd", now),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["applicant"], "CCCD:001203004567");
+    let mut codes: Vec<String> = list["dossiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect();
+    codes.sort();
+    mine.sort();
+    assert_eq!(codes, mine);
+    // Their own dossier without the secret; not someone else's.
+    let (status, _) = service
+        .send(get(
+            format!("/api/v1/dossiers/{}", mine[0]),
+            header("lookup", "person-cccd", now),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let other = theirs["code"].as_str().unwrap();
+    let (status, _) = service
+        .send(get(
+            format!("/api/v1/dossiers/{other}"),
+            header("lookup", "person-cccd", now),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A stale header, one for another action, and a forged one.
+    let stale = now.plus_seconds(-600);
+    for value in [
+        header("list", "person-cccd", stale),
+        header("lookup", "person-cccd", now),
+        r#"{"payload":"e30","signature":"x"}"#.to_owned(),
+    ] {
+        let (status, _) = service.send(get("/api/v1/dossiers".into(), value)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = service.get("/api/v1/dossiers", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
