@@ -1008,14 +1008,24 @@ async fn act(
             Action::Opinion => d.co_agencies.contains(&officer.agency),
             _ => officer.agency == d.agency,
         };
-        if !allowed {
+        if !allowed || !officer.role.may(action) {
             // Not routed to this agency: as good as absent.
             if officer.agency != d.agency && !d.co_agencies.contains(&officer.agency) {
                 return Err(Problem::no_dossier());
             }
             return Err(Problem::forbidden(
-                format!("{} cannot {} this dossier.", officer.agency, action.name()),
-                format!("{} không được {} hồ sơ này.", officer.agency, action.name()),
+                format!(
+                    "{} ({:?}) cannot {} this dossier.",
+                    officer.name,
+                    officer.role,
+                    action.name()
+                ),
+                format!(
+                    "{} ({:?}) không được {} hồ sơ này.",
+                    officer.name,
+                    officer.role,
+                    action.name()
+                ),
             ));
         }
         if action == Action::ReturnResult {

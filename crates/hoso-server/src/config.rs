@@ -11,7 +11,7 @@
 //!   "trust": ["national", "government"],
 //!   "trust_files": ["extra-root.pem"],
 //!   "officers": [
-//!     { "name": "can-bo-tnmt", "agency": "so-tnmt", "token_sha256": "…64 hex…" }
+//!     { "name": "can-bo-tnmt", "agency": "so-tnmt", "role": "reception", "token_sha256": "…64 hex…" }
 //!   ],
 //!   "days_off": ["2026-12-31"],
 //!   "working_days": [],
@@ -21,7 +21,8 @@
 //! ```
 //!
 //! Officer tokens are never stored: only their SHA-256 (hex), so that the
-//! file can be read without granting access.
+//! file can be read without granting access. Roles: `viewer`, `reception`,
+//! `specialist`, `lead`, `officer` (every action; the default).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,52 @@ pub struct Officer {
     pub agency: String,
     /// SHA-256 of the bearer token, lower-case hex.
     pub token_sha256: String,
+    /// What the officer may do; `officer` (everything) when left out.
+    #[serde(default)]
+    pub role: Role,
+}
+
+/// An officer's role, which decides the actions they may take. Every role
+/// may read the agency's dossiers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Read only.
+    Viewer,
+    /// The one-stop desk ("bộ phận một cửa"): receives, refuses, asks for
+    /// supplements and payment, records payment, returns results.
+    Reception,
+    /// Handles the file: processes, asks for supplements and payment,
+    /// forwards, gives opinions, stops.
+    Specialist,
+    /// Decides: what a specialist does, and approves.
+    Lead,
+    /// Every action.
+    #[default]
+    Officer,
+}
+
+impl Role {
+    /// Whether this role may take `action`.
+    pub fn may(self, action: crate::status::Action) -> bool {
+        use crate::status::Action::*;
+        match self {
+            Role::Viewer => false,
+            Role::Reception => matches!(
+                action,
+                Accept | Refuse | RequestSupplement | RequestPayment | RecordPayment | ReturnResult
+            ),
+            Role::Specialist => matches!(
+                action,
+                Process | RequestSupplement | RequestPayment | Forward | Opinion | Stop
+            ),
+            Role::Lead => matches!(
+                action,
+                Process | RequestSupplement | RequestPayment | Forward | Opinion | Stop | Approve
+            ),
+            Role::Officer => !action.by_applicant(),
+        }
+    }
 }
 
 /// The configuration.

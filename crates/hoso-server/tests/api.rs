@@ -648,3 +648,48 @@ async fn applicants_see_their_own_dossiers_by_signing_the_request() {
     let (status, _) = service.get("/api/v1/dossiers", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn roles_limit_what_officers_may_do() {
+    let dir = scratch("roles");
+    let service = Service::start(&config(&dir, None)).await;
+    let (_, tp) = service
+        .submit(
+            submission(&read(
+                "examples/forms/tp-20-ly-lich-tu-phap-so-1/signed.xml",
+            )),
+            None,
+        )
+        .await;
+    let tp = tp["code"].as_str().unwrap();
+    // A viewer reads but cannot act.
+    let viewer = "token-so-tp-viewer-TEST";
+    let (status, _) = service
+        .get(&format!("/api/v1/dossiers/{tp}"), Some(viewer))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, problem) = service
+        .post_json(
+            &format!("/api/v1/dossiers/{tp}/actions/accept"),
+            Some(viewer),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    // The reception desk accepts, but does not approve.
+    let (_, tnmt) = service
+        .submit(
+            submission(&read(
+                "examples/forms/tnmt-02-khai-thac-nuoc-duoi-dat/signed.xml",
+            )),
+            None,
+        )
+        .await;
+    let tnmt = tnmt["code"].as_str().unwrap();
+    let (status, _) = act(&service, tnmt, "accept", Some("so-tnmt"), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = act(&service, tnmt, "process", Some("so-tnmt"), json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let events = service.app.store().events(tnmt).await.unwrap();
+    assert_eq!(events.len(), 2, "a refused action changes nothing");
+}

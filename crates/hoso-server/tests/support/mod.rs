@@ -13,7 +13,7 @@ use axum::http::{Request, StatusCode};
 use hoso_dsig::{SignOptions, SigningKey};
 use hoso_pki::{Certificate, Timestamp};
 use hoso_server::app::{App, router};
-use hoso_server::config::{Config, Officer};
+use hoso_server::config::{Config, Officer, Role};
 use http_body_util::BodyExt as _;
 use serde_json::Value;
 use tower::ServiceExt as _;
@@ -31,6 +31,7 @@ pub const TOKENS: &[(&str, &str, &str)] = &[
     ("so-tp", "can-bo-tu-phap", "token-so-tp-TEST"),
     ("cong-an-tinh", "can-bo-cong-an", "token-cong-an-TEST"),
     ("so-tnmt", "can-bo-tnmt", "token-so-tnmt-TEST"),
+    ("so-tp", "xem-tu-phap", "token-so-tp-viewer-TEST"),
 ];
 
 pub fn token(agency: &str) -> &'static str {
@@ -67,6 +68,11 @@ pub fn config(dir: &Path, database: Option<String>) -> Config {
                 name: (*name).into(),
                 agency: (*agency).into(),
                 token_sha256: sha256_hex(token.as_bytes()),
+                role: match *name {
+                    "can-bo-tnmt" => Role::Reception,
+                    "xem-tu-phap" => Role::Viewer,
+                    _ => Role::Officer,
+                },
             })
             .collect(),
         ..Config::default()
