@@ -9,12 +9,14 @@
 //! committed (SQLite: WAL with `synchronous=FULL`; PostgreSQL: its default
 //! synchronous commit), and a group shares one commit's flush.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 use crate::audit::{Event, GENESIS, event_hash};
 use crate::status::{Action, Status};
@@ -390,7 +392,10 @@ impl Store {
             .await?;
         migrate(&pool, dialect).await?;
         let (writer, queue) = mpsc::channel(4 * MAX_GROUP);
-        tokio::spawn(write_groups(pool.clone(), queue));
+        let queue = Arc::new(Mutex::new(queue));
+        for _ in 0..writers(dialect) {
+            tokio::spawn(write_groups(pool.clone(), queue.clone()));
+        }
         Ok(Store {
             pool,
             dialect,
@@ -722,19 +727,36 @@ async fn insert_event(
 
 type Job = (NewDossier, oneshot::Sender<Result<Submitted, StoreError>>);
 
-/// The writer task: takes what is queued (up to `MAX_GROUP`), stores it in
+/// How many writer tasks: SQLite has one writer at a time anyway;
+/// PostgreSQL commits several groups side by side.
+fn writers(dialect: Dialect) -> usize {
+    match dialect {
+        Dialect::Sqlite => 1,
+        Dialect::Postgres => 6,
+    }
+}
+
+/// A writer task: takes what is queued (up to `MAX_GROUP`), stores it in
 /// one transaction and answers each submission after the commit. When a
-/// group fails, its submissions are retried one transaction each, so that
-/// one bad submission cannot sink the others.
-async fn write_groups(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
-    while let Some(first) = queue.recv().await {
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match queue.try_recv() {
-                Ok(job) => group.push(job),
-                Err(_) => break,
+/// group fails, its submissions are retried one transaction each (with a
+/// fresh code if the code was taken), so that one bad submission cannot
+/// sink the others.
+async fn write_groups(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    loop {
+        let group = {
+            let mut queue = queue.lock().await;
+            let Some(first) = queue.recv().await else {
+                return;
+            };
+            let mut group = vec![first];
+            while group.len() < MAX_GROUP {
+                match queue.try_recv() {
+                    Ok(job) => group.push(job),
+                    Err(_) => break,
+                }
             }
-        }
+            group
+        };
         let dossiers: Vec<&NewDossier> = group.iter().map(|(d, _)| d).collect();
         match store_group(&pool, &dossiers).await {
             Ok(results) => {
@@ -743,140 +765,258 @@ async fn write_groups(pool: AnyPool, mut queue: mpsc::Receiver<Job>) {
                 }
             }
             Err(_) => {
-                for (dossier, reply) in group {
-                    let result = match store_group(&pool, &[&dossier]).await {
-                        Ok(mut results) => results.pop().unwrap_or(Err(StoreError::Closed)),
-                        Err(e) => Err(e),
-                    };
-                    let _ = reply.send(result);
+                for (mut dossier, reply) in group {
+                    let mut outcome = Err(StoreError::Closed);
+                    for _ in 0..3 {
+                        outcome = match store_group(&pool, &[&dossier]).await {
+                            Ok(mut results) => results.pop().unwrap_or(Err(StoreError::Closed)),
+                            Err(e) => Err(e),
+                        };
+                        if outcome.is_ok() {
+                            break;
+                        }
+                        dossier.code = crate::codes::reroll(&dossier.code);
+                    }
+                    let _ = reply.send(outcome);
                 }
             }
         }
     }
 }
 
-/// Stores a group in one transaction. Per-submission outcomes that are not
-/// database failures (an idempotency conflict) are in the returned list; a
-/// database failure fails the whole group.
+/// `($1, $2, ...), ($n, ...)`: `rows` groups of `width` placeholders.
+fn placeholders(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What becomes of one submission of a group.
+enum Plan {
+    /// Stored anew.
+    New,
+    /// The same key and body as an earlier dossier: that one.
+    Replay(Box<Dossier>),
+    /// The same key as a new dossier of this group (index), same body.
+    ReplayOfGroup(usize),
+    /// The same key with another body.
+    Conflict,
+}
+
+/// Stores a group in one transaction, with a handful of statements
+/// whatever its size. Per-submission outcomes that are not database
+/// failures (an idempotency conflict) are in the returned list; a database
+/// failure (a taken code, a key stored meanwhile by another instance)
+/// fails the whole group.
 async fn store_group(
     pool: &AnyPool,
     group: &[&NewDossier],
 ) -> Result<Vec<Result<Submitted, StoreError>>, StoreError> {
     let mut tx = pool.begin().await?;
-    let mut results = Vec::with_capacity(group.len());
-    for d in group {
-        if let Some((key, body)) = &d.idempotency {
-            let seen = sqlx::query(&format!(
-                "SELECT i.body_sha256, {} FROM idempotency i JOIN dossiers d ON d.id = i.dossier_id WHERE i.key = $1",
-                DOSSIER_COLUMNS
-                    .split(", ")
-                    .map(|c| format!("d.{c}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = seen {
-                let earlier: Vec<u8> = row.try_get(0)?;
-                results.push(if &earlier == body {
-                    Ok(Submitted {
-                        dossier: dossier_of(&row)?.1,
-                        replayed: true,
-                    })
-                } else {
-                    Err(StoreError::IdempotencyConflict)
-                });
-                continue;
-            }
+
+    // Idempotency keys seen before.
+    let keys: Vec<&str> = group
+        .iter()
+        .filter_map(|d| d.idempotency.as_ref().map(|(k, _)| k.as_str()))
+        .collect();
+    let mut earlier: HashMap<String, (Vec<u8>, Dossier)> = HashMap::new();
+    if !keys.is_empty() {
+        let columns = DOSSIER_COLUMNS
+            .split(", ")
+            .map(|c| format!("d.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let list = (1..=keys.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT i.key, i.body_sha256, {columns} FROM idempotency i \
+             JOIN dossiers d ON d.id = i.dossier_id WHERE i.key IN ({list})"
+        );
+        let mut query = sqlx::query(&sql);
+        for k in &keys {
+            query = query.bind(*k);
         }
-        let mut code = d.code.clone();
-        // A taken code (random codes collide rarely) gets a fresh suffix.
-        for attempt in 0.. {
-            let taken = sqlx::query("SELECT 1 FROM dossiers WHERE code = $1")
-                .bind(&code)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if taken.is_none() || attempt > 8 {
-                break;
-            }
-            code = crate::codes::reroll(&code);
+        for row in query.fetch_all(&mut *tx).await? {
+            let key: String = row.try_get(0)?;
+            let body: Vec<u8> = row.try_get(1)?;
+            earlier.insert(key, (body, dossier_of(&row)?.1));
         }
-        let id: i64 = sqlx::query(
-            "INSERT INTO dossiers (code, secret_hash, procedure, agency, applicant_key, applicant_name, status, \
-             received_at, appointment, media_type, document, signed_content, evidence) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-        )
-        .bind(&code)
-        .bind(&d.secret_hash)
-        .bind(&d.procedure)
-        .bind(&d.agency)
-        .bind(&d.applicant_key)
-        .bind(&d.applicant_name)
-        .bind(Status::Registered.code())
-        .bind(d.received_at)
-        .bind(&d.appointment)
-        .bind(&d.media_type)
-        .bind(&d.document)
-        .bind(&d.signed_content)
-        .bind(&d.evidence)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        for a in &d.attachments {
-            sqlx::query(
-                "INSERT INTO attachments (dossier_id, field, file_name, media_type, size, sha256) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(&a.field)
-            .bind(&a.file_name)
-            .bind(&a.media_type)
-            .bind(a.size)
-            .bind(&a.sha256)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let mut event = Event {
-            seq: 1,
-            at: d.received_at,
-            actor: format!("applicant:{}", d.applicant_key),
-            action: "submit".into(),
-            status_from: None,
-            status_to: Status::Registered.code(),
-            detail: serde_json::json!({ "procedure": d.procedure, "agency": d.agency }).to_string(),
-            prev_hash: GENESIS.into(),
-            hash: String::new(),
-        };
-        event.hash = event_hash(&code, &event);
-        insert_event(&mut tx, id, &event).await?;
-        if let Some((key, body)) = &d.idempotency {
-            sqlx::query(
-                "INSERT INTO idempotency (key, body_sha256, dossier_id) VALUES ($1, $2, $3)",
-            )
-            .bind(key)
-            .bind(body)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        results.push(Ok(Submitted {
-            dossier: Dossier {
-                code,
-                procedure: d.procedure.clone(),
-                agency: d.agency.clone(),
-                co_agencies: Vec::new(),
-                applicant_key: d.applicant_key.clone(),
-                applicant_name: d.applicant_name.clone(),
-                status: Status::Registered,
-                received_at: d.received_at,
-                appointment: d.appointment.clone(),
-                media_type: d.media_type.clone(),
-                secret_hash: d.secret_hash.clone(),
+    }
+    let mut plans = Vec::with_capacity(group.len());
+    let mut first_of_key: HashMap<&str, usize> = HashMap::new();
+    for (i, d) in group.iter().enumerate() {
+        let plan = match &d.idempotency {
+            None => Plan::New,
+            Some((key, body)) => match (earlier.get(key), first_of_key.get(key.as_str())) {
+                (Some((b, dossier)), _) if b == body => Plan::Replay(Box::new(dossier.clone())),
+                (Some(_), _) => Plan::Conflict,
+                (None, Some(&j)) if group[j].idempotency.as_ref().map(|(_, b)| b) == Some(body) => {
+                    Plan::ReplayOfGroup(j)
+                }
+                (None, Some(_)) => Plan::Conflict,
+                (None, None) => {
+                    first_of_key.insert(key, i);
+                    Plan::New
+                }
             },
-            replayed: false,
-        }));
+        };
+        plans.push(plan);
+    }
+
+    // The new dossiers, in one statement; their ids come back with their
+    // codes (unique), whatever order the database returns them in.
+    let new: Vec<&NewDossier> = group
+        .iter()
+        .zip(&plans)
+        .filter(|(_, p)| matches!(p, Plan::New))
+        .map(|(d, _)| *d)
+        .collect();
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    if !new.is_empty() {
+        let sql = format!(
+            "INSERT INTO dossiers (code, secret_hash, procedure, agency, applicant_key, applicant_name, status, \
+             received_at, appointment, media_type, document, signed_content, evidence) VALUES {} RETURNING id, code",
+            placeholders(new.len(), 13)
+        );
+        let mut query = sqlx::query(&sql);
+        for d in &new {
+            query = query
+                .bind(&d.code)
+                .bind(&d.secret_hash)
+                .bind(&d.procedure)
+                .bind(&d.agency)
+                .bind(&d.applicant_key)
+                .bind(&d.applicant_name)
+                .bind(Status::Registered.code())
+                .bind(d.received_at)
+                .bind(&d.appointment)
+                .bind(&d.media_type)
+                .bind(&d.document)
+                .bind(&d.signed_content)
+                .bind(&d.evidence);
+        }
+        for row in query.fetch_all(&mut *tx).await? {
+            ids.insert(row.try_get(1)?, row.try_get(0)?);
+        }
+        let id_of = |d: &NewDossier| ids.get(&d.code).copied().ok_or(StoreError::Conflict);
+
+        let mut attachments: Vec<(i64, &AttachmentRecord)> = Vec::new();
+        for d in &new {
+            let id = id_of(d)?;
+            attachments.extend(d.attachments.iter().map(|a| (id, a)));
+        }
+        if !attachments.is_empty() {
+            let sql = format!(
+                "INSERT INTO attachments (dossier_id, field, file_name, media_type, size, sha256) VALUES {}",
+                placeholders(attachments.len(), 6)
+            );
+            let mut query = sqlx::query(&sql);
+            for (id, a) in &attachments {
+                query = query
+                    .bind(*id)
+                    .bind(&a.field)
+                    .bind(&a.file_name)
+                    .bind(&a.media_type)
+                    .bind(a.size)
+                    .bind(&a.sha256);
+            }
+            query.execute(&mut *tx).await?;
+        }
+
+        let mut events = Vec::with_capacity(new.len());
+        for d in &new {
+            let mut event = Event {
+                seq: 1,
+                at: d.received_at,
+                actor: format!("applicant:{}", d.applicant_key),
+                action: "submit".into(),
+                status_from: None,
+                status_to: Status::Registered.code(),
+                detail: serde_json::json!({ "procedure": d.procedure, "agency": d.agency })
+                    .to_string(),
+                prev_hash: GENESIS.into(),
+                hash: String::new(),
+            };
+            event.hash = event_hash(&d.code, &event);
+            events.push((id_of(d)?, event));
+        }
+        let sql = format!(
+            "INSERT INTO events (dossier_id, seq, at, actor, action, status_from, status_to, detail, prev_hash, hash) \
+             VALUES {}",
+            placeholders(events.len(), 10)
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, e) in &events {
+            query = query
+                .bind(*id)
+                .bind(e.seq)
+                .bind(e.at)
+                .bind(&e.actor)
+                .bind(&e.action)
+                .bind(e.status_from)
+                .bind(e.status_to)
+                .bind(&e.detail)
+                .bind(&e.prev_hash)
+                .bind(&e.hash);
+        }
+        query.execute(&mut *tx).await?;
+
+        let mut keyed: Vec<(&str, &Vec<u8>, i64)> = Vec::new();
+        for d in &new {
+            if let Some((key, body)) = &d.idempotency {
+                keyed.push((key, body, id_of(d)?));
+            }
+        }
+        if !keyed.is_empty() {
+            let sql = format!(
+                "INSERT INTO idempotency (key, body_sha256, dossier_id) VALUES {}",
+                placeholders(keyed.len(), 3)
+            );
+            let mut query = sqlx::query(&sql);
+            for (k, b, id) in &keyed {
+                query = query.bind(*k).bind(*b).bind(*id);
+            }
+            query.execute(&mut *tx).await?;
+        }
     }
     tx.commit().await?;
-    Ok(results)
+
+    let stored = |d: &NewDossier| Dossier {
+        code: d.code.clone(),
+        procedure: d.procedure.clone(),
+        agency: d.agency.clone(),
+        co_agencies: Vec::new(),
+        applicant_key: d.applicant_key.clone(),
+        applicant_name: d.applicant_name.clone(),
+        status: Status::Registered,
+        received_at: d.received_at,
+        appointment: d.appointment.clone(),
+        media_type: d.media_type.clone(),
+        secret_hash: d.secret_hash.clone(),
+    };
+    Ok(group
+        .iter()
+        .zip(plans)
+        .map(|(d, plan)| match plan {
+            Plan::New => Ok(Submitted {
+                dossier: stored(d),
+                replayed: false,
+            }),
+            Plan::Replay(dossier) => Ok(Submitted {
+                dossier: *dossier,
+                replayed: true,
+            }),
+            Plan::ReplayOfGroup(j) => Ok(Submitted {
+                dossier: stored(group[j]),
+                replayed: true,
+            }),
+            Plan::Conflict => Err(StoreError::IdempotencyConflict),
+        })
+        .collect())
 }
