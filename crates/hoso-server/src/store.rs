@@ -394,7 +394,7 @@ impl Store {
         let (writer, queue) = mpsc::channel(4 * MAX_GROUP);
         let queue = Arc::new(Mutex::new(queue));
         for _ in 0..writers(dialect) {
-            tokio::spawn(write_groups(pool.clone(), queue.clone()));
+            tokio::spawn(write_groups(pool.clone(), dialect, queue.clone()));
         }
         Ok(Store {
             pool,
@@ -571,74 +571,17 @@ impl Store {
         at: i64,
         result: Option<&ResultDocument>,
     ) -> Result<(Dossier, Event), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(&format!(
-            "SELECT {DOSSIER_COLUMNS}, version FROM dossiers WHERE code = $1"
-        ))
-        .bind(code)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(code.to_owned()))?;
-        let (id, mut dossier) = dossier_of(&row)?;
-        let version: i64 = row.try_get("version")?;
-        let to = action.next(dossier.status).ok_or(StoreError::Transition {
-            action: action.name(),
-            from: dossier.status.code(),
-        })?;
-        if action == Action::Forward
-            && let Some(agency) = detail.get("agency").and_then(|a| a.as_str())
-            && !dossier.co_agencies.iter().any(|a| a == agency)
-        {
-            dossier.co_agencies.push(agency.to_owned());
+        let mut tx = begin_write(&self.pool, self.dialect).await?;
+        match apply_in(&mut tx, code, action, actor, detail, at, result).await {
+            Ok(done) => {
+                tx.commit().await?;
+                Ok(done)
+            }
+            Err(e) => {
+                let _ = tx.rollback().await;
+                Err(e)
+            }
         }
-        let co = if dossier.co_agencies.is_empty() {
-            String::new()
-        } else {
-            format!(",{},", dossier.co_agencies.join(","))
-        };
-        let updated = sqlx::query(
-            "UPDATE dossiers SET status = $1, co_agencies = $2, version = version + 1 WHERE id = $3 AND version = $4",
-        )
-        .bind(to.code())
-        .bind(co)
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Conflict);
-        }
-        let last = sqlx::query(
-            "SELECT seq, hash FROM events WHERE dossier_id = $1 ORDER BY seq DESC LIMIT 1",
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut event = Event {
-            seq: last.try_get::<i64, _>(0)? + 1,
-            at,
-            actor: actor.to_owned(),
-            action: action.name().to_owned(),
-            status_from: Some(dossier.status.code()),
-            status_to: to.code(),
-            detail: detail.to_string(),
-            prev_hash: last.try_get(1)?,
-            hash: String::new(),
-        };
-        event.hash = event_hash(code, &event);
-        insert_event(&mut tx, id, &event).await?;
-        if let Some(r) = result {
-            sqlx::query("INSERT INTO results (dossier_id, media_type, document, signer) VALUES ($1, $2, $3, $4)")
-                .bind(id)
-                .bind(&r.media_type)
-                .bind(&r.document)
-                .bind(&r.signer)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        dossier.status = to;
-        Ok((dossier, event))
     }
 
     /// The signed result returned with the dossier, if any.
@@ -662,11 +605,102 @@ impl Store {
     }
 }
 
+/// The body of [`Store::apply_with`], inside its transaction.
+async fn apply_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    code: &str,
+    action: Action,
+    actor: &str,
+    detail: &serde_json::Value,
+    at: i64,
+    result: Option<&ResultDocument>,
+) -> Result<(Dossier, Event), StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {DOSSIER_COLUMNS}, version FROM dossiers WHERE code = $1"
+    ))
+    .bind(code)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(code.to_owned()))?;
+    let (id, mut dossier) = dossier_of(&row)?;
+    let version: i64 = row.try_get("version")?;
+    let to = action.next(dossier.status).ok_or(StoreError::Transition {
+        action: action.name(),
+        from: dossier.status.code(),
+    })?;
+    if action == Action::Forward
+        && let Some(agency) = detail.get("agency").and_then(|a| a.as_str())
+        && !dossier.co_agencies.iter().any(|a| a == agency)
+    {
+        dossier.co_agencies.push(agency.to_owned());
+    }
+    let co = if dossier.co_agencies.is_empty() {
+        String::new()
+    } else {
+        format!(",{},", dossier.co_agencies.join(","))
+    };
+    let updated = sqlx::query(
+            "UPDATE dossiers SET status = $1, co_agencies = $2, version = version + 1 WHERE id = $3 AND version = $4",
+        )
+        .bind(to.code())
+        .bind(co)
+        .bind(id)
+        .bind(version)
+        .execute(&mut **tx)
+        .await?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::Conflict);
+    }
+    let last =
+        sqlx::query("SELECT seq, hash FROM events WHERE dossier_id = $1 ORDER BY seq DESC LIMIT 1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let mut event = Event {
+        seq: last.try_get::<i64, _>(0)? + 1,
+        at,
+        actor: actor.to_owned(),
+        action: action.name().to_owned(),
+        status_from: Some(dossier.status.code()),
+        status_to: to.code(),
+        detail: detail.to_string(),
+        prev_hash: last.try_get(1)?,
+        hash: String::new(),
+    };
+    event.hash = event_hash(code, &event);
+    insert_event(tx, id, &event).await?;
+    if let Some(r) = result {
+        sqlx::query("INSERT INTO results (dossier_id, media_type, document, signer) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(&r.media_type)
+                .bind(&r.document)
+                .bind(&r.signer)
+                .execute(&mut **tx)
+                .await?;
+    }
+    dossier.status = to;
+    Ok((dossier, event))
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock
+/// at once (`BEGIN IMMEDIATE`): a transaction that reads first and writes
+/// later could otherwise fail outright when another connection writes in
+/// between, instead of waiting for it.
+async fn begin_write(
+    pool: &AnyPool,
+    dialect: Dialect,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    match dialect {
+        Dialect::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Dialect::Postgres => pool.begin().await,
+    }
+}
+
 async fn migrate(pool: &AnyPool, dialect: Dialect) -> Result<(), StoreError> {
     sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
         .execute(pool)
         .await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool, dialect).await?;
     if dialect == Dialect::Postgres {
         // Instances starting together take turns.
         sqlx::query("LOCK TABLE schema_version IN EXCLUSIVE MODE")
@@ -741,7 +775,7 @@ fn writers(dialect: Dialect) -> usize {
 /// group fails, its submissions are retried one transaction each (with a
 /// fresh code if the code was taken), so that one bad submission cannot
 /// sink the others.
-async fn write_groups(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn write_groups(pool: AnyPool, dialect: Dialect, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
     loop {
         let group = {
             let mut queue = queue.lock().await;
@@ -758,7 +792,7 @@ async fn write_groups(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
             group
         };
         let dossiers: Vec<&NewDossier> = group.iter().map(|(d, _)| d).collect();
-        match store_group(&pool, &dossiers).await {
+        match store_group(&pool, dialect, &dossiers).await {
             Ok(results) => {
                 for ((_, reply), result) in group.into_iter().zip(results) {
                     let _ = reply.send(result);
@@ -768,7 +802,7 @@ async fn write_groups(pool: AnyPool, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
                 for (mut dossier, reply) in group {
                     let mut outcome = Err(StoreError::Closed);
                     for _ in 0..3 {
-                        outcome = match store_group(&pool, &[&dossier]).await {
+                        outcome = match store_group(&pool, dialect, &[&dossier]).await {
                             Ok(mut results) => results.pop().unwrap_or(Err(StoreError::Closed)),
                             Err(e) => Err(e),
                         };
@@ -814,10 +848,28 @@ enum Plan {
 /// fails the whole group.
 async fn store_group(
     pool: &AnyPool,
+    dialect: Dialect,
     group: &[&NewDossier],
 ) -> Result<Vec<Result<Submitted, StoreError>>, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = begin_write(pool, dialect).await?;
+    match insert_group(&mut tx, group).await {
+        Ok(results) => {
+            tx.commit().await?;
+            Ok(results)
+        }
+        Err(e) => {
+            // Give the write lock back now, not when the connection is
+            // next used.
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+    }
+}
 
+async fn insert_group(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    group: &[&NewDossier],
+) -> Result<Vec<Result<Submitted, StoreError>>, StoreError> {
     // Idempotency keys seen before.
     let keys: Vec<&str> = group
         .iter()
@@ -842,7 +894,7 @@ async fn store_group(
         for k in &keys {
             query = query.bind(*k);
         }
-        for row in query.fetch_all(&mut *tx).await? {
+        for row in query.fetch_all(&mut **tx).await? {
             let key: String = row.try_get(0)?;
             let body: Vec<u8> = row.try_get(1)?;
             earlier.insert(key, (body, dossier_of(&row)?.1));
@@ -901,7 +953,7 @@ async fn store_group(
                 .bind(&d.signed_content)
                 .bind(&d.evidence);
         }
-        for row in query.fetch_all(&mut *tx).await? {
+        for row in query.fetch_all(&mut **tx).await? {
             ids.insert(row.try_get(1)?, row.try_get(0)?);
         }
         let id_of = |d: &NewDossier| ids.get(&d.code).copied().ok_or(StoreError::Conflict);
@@ -926,7 +978,7 @@ async fn store_group(
                     .bind(a.size)
                     .bind(&a.sha256);
             }
-            query.execute(&mut *tx).await?;
+            query.execute(&mut **tx).await?;
         }
 
         let mut events = Vec::with_capacity(new.len());
@@ -965,7 +1017,7 @@ async fn store_group(
                 .bind(&e.prev_hash)
                 .bind(&e.hash);
         }
-        query.execute(&mut *tx).await?;
+        query.execute(&mut **tx).await?;
 
         let mut keyed: Vec<(&str, &Vec<u8>, i64)> = Vec::new();
         for d in &new {
@@ -982,11 +1034,9 @@ async fn store_group(
             for (k, b, id) in &keyed {
                 query = query.bind(*k).bind(*b).bind(*id);
             }
-            query.execute(&mut *tx).await?;
+            query.execute(&mut **tx).await?;
         }
     }
-    tx.commit().await?;
-
     let stored = |d: &NewDossier| Dossier {
         code: d.code.clone(),
         procedure: d.procedure.clone(),

@@ -693,3 +693,55 @@ async fn roles_limit_what_officers_may_do() {
     let events = service.app.store().events(tnmt).await.unwrap();
     assert_eq!(events.len(), 2, "a refused action changes nothing");
 }
+
+#[tokio::test]
+async fn a_supplement_request_is_answered_with_a_signed_supplement() {
+    let dir = scratch("supplement");
+    let service = Service::start(&config(&dir, None)).await;
+    let signed = read("examples/forms/tp-20-ly-lich-tu-phap-so-1/signed.xml");
+    let (_, submitted) = service.submit(submission(&signed), None).await;
+    let code = submitted["code"].as_str().unwrap();
+    let (status, _) = act(&service, code, "accept", Some("so-tp"), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, answer) = act(
+        &service,
+        code,
+        "request-supplement",
+        Some("so-tp"),
+        json!({ "reason": "Bổ sung bản sao giấy khai sinh" }),
+    )
+    .await;
+    assert_eq!(
+        (status, answer["status"]["code"].as_i64()),
+        (StatusCode::OK, Some(5))
+    );
+    // An officer cannot answer in the applicant's place.
+    let (status, _) = act(&service, code, "supplement", Some("so-tp"), json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let supplement = json!({
+        "dossier": code,
+        "action": "supplement",
+        "reason": "Đã bổ sung bản sao giấy khai sinh có chứng thực",
+    })
+    .to_string();
+    let (status, answer) = service
+        .send(
+            Request::post(format!("/api/v1/dossiers/{code}/actions/supplement"))
+                .header("content-type", "application/jose+json")
+                .body(axum::body::Body::from(sign_json(
+                    supplement.as_bytes(),
+                    "person-cccd",
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["status"]["code"], 4, "back to processing");
+    let detail: serde_json::Value =
+        serde_json::from_str(answer["event"]["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        detail["reason"],
+        "Đã bổ sung bản sao giấy khai sinh có chứng thực"
+    );
+    assert_eq!(detail["request_sha256"].as_str().unwrap().len(), 64);
+}
