@@ -18,7 +18,7 @@ use base64::Engine as _;
 use hoso_dsig::report::{Lang as ReportLang, render};
 use hoso_dsig::{AcceptedForm, VerifyOptions};
 use hoso_forms::{Catalog, Definitions, Form, Lang, Rejection, Value as FormValue};
-use hoso_pki::{PersonalId, Timestamp, TrustStore};
+use hoso_pki::{Crl, PersonalId, Timestamp, TrustStore};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -43,6 +43,7 @@ pub struct App {
     definitions: Definitions,
     catalog: Catalog,
     trust: TrustStore,
+    crls: Vec<Crl>,
     calendar: Calendar,
     officers: HashMap<String, Officer>,
     attachments_dir: PathBuf,
@@ -100,6 +101,15 @@ impl App {
                 .add_pem_file(path, true)
                 .map_err(|e| StartError::Io(format!("{}: {e}", path.display())))?;
         }
+        let mut crls = Vec::new();
+        for path in &config.crl_files {
+            let bytes = std::fs::read(path)
+                .map_err(|e| StartError::Io(format!("{}: {e}", path.display())))?;
+            let crl = Crl::from_der(&bytes)
+                .or_else(|_| Crl::from_pem(&bytes))
+                .map_err(|e| StartError::Io(format!("{}: {e}", path.display())))?;
+            crls.push(crl);
+        }
         let days = |list: &[String]| -> Vec<hoso_forms::Date> {
             list.iter()
                 .filter_map(|d| hoso_forms::Date::parse(d))
@@ -117,6 +127,7 @@ impl App {
             definitions: Definitions::load()?,
             catalog: Catalog::load()?,
             trust,
+            crls,
             calendar,
             officers,
             attachments_dir,
@@ -124,6 +135,15 @@ impl App {
             metrics: Metrics::default(),
             max_body_bytes: config.max_body_bytes,
         }))
+    }
+
+    /// How signatures are verified at `at`: the trust store and the
+    /// configured revocation lists, under the default (strict) policy.
+    fn verify_options(&self, at: Timestamp) -> VerifyOptions<'_> {
+        VerifyOptions {
+            crls: &self.crls,
+            ..VerifyOptions::new(&self.trust, at)
+        }
     }
 
     /// The store, for tests and tools.
@@ -392,7 +412,7 @@ fn form_problem(rejection: &Rejection) -> Problem {
 /// Verifies the signature under the form policy and validates what was
 /// signed. CPU work: run it off the async workers.
 fn check_form(app: &App, body: &[u8], at: Timestamp) -> Result<Checked, Problem> {
-    let options = VerifyOptions::new(&app.trust, at);
+    let options = app.verify_options(at);
     let trimmed = body.trim_ascii_start();
     let accepted = if trimmed.starts_with(b"<") {
         hoso_dsig::verify_form(body, &options).map_err(|r| signature_problem(&r.refusal))?
@@ -732,7 +752,7 @@ async fn submit_inner(app: &Arc<App>, request: Request) -> Result<Response, Prob
         procedure.processing_time.working_days.unwrap_or(0),
     );
     let secret = codes::new_secret();
-    let evidence = evidence(&checked.accepted);
+    let evidence = evidence(&checked.accepted, &app.crls);
     let media_type = if body.trim_ascii_start().starts_with(b"<") {
         "application/xml"
     } else {
@@ -803,14 +823,27 @@ async fn submit_inner(app: &Arc<App>, request: Request) -> Result<Response, Prob
 
 /// What is kept with the dossier to show later how its signature was
 /// judged: the certificates, the revocation status, the report.
-fn evidence(accepted: &AcceptedForm) -> String {
+fn evidence(accepted: &AcceptedForm, crls: &[Crl]) -> String {
     let s = &accepted.signature;
     let b64 = |der: &[u8]| base64::engine::general_purpose::STANDARD.encode(der);
+    // The revocation lists of the chain's issuers, as they were checked.
+    let issuers: Vec<String> = s
+        .signer
+        .iter()
+        .chain(s.chain.iter())
+        .map(|c| c.issuer())
+        .collect();
+    let revocation_data: Vec<Value> = crls
+        .iter()
+        .filter(|crl| issuers.contains(&crl.issuer()))
+        .map(|crl| json!({ "type": "crl", "issuer": crl.issuer(), "this_update": crl.this_update().to_string(), "der": b64(crl.der()) }))
+        .collect();
     json!({
         "signer": s.signer.as_ref().map(|c| c.subject()),
         "certificates": s.signer.iter().chain(s.chain.iter()).map(|c| b64(c.der())).collect::<Vec<_>>(),
         "chain_status": s.chain_status.as_ref().map(|c| c.to_string()),
         "revocation": s.revocation.to_string(),
+        "revocation_data": revocation_data,
         "signing_time": s.signing_time.as_ref().map(|t| t.time.to_string()),
         "report": { "vi": render(s, ReportLang::Vi), "en": render(s, ReportLang::En) },
     })
@@ -870,7 +903,7 @@ fn signed_applicant(
             format!("Chữ ký trong X-Applicant-Signature không được chấp nhận: {why}."),
         )
     };
-    let options = VerifyOptions::new(&app.trust, now);
+    let options = app.verify_options(now);
     let report =
         hoso_dsig::verify_jws(header.as_bytes(), &options).map_err(|e| refused(&e.to_string()))?;
     let accepted = hoso_dsig::form_policy(&report).map_err(|r| refused(&r.refusal.to_string()))?;
@@ -1161,7 +1194,7 @@ async fn applicant_request(
         let app = app.clone();
         let body = body.to_vec();
         tokio::task::spawn_blocking(move || {
-            let options = VerifyOptions::new(&app.trust, now);
+            let options = app.verify_options(now);
             let report = hoso_dsig::verify_jws(&body, &options).map_err(|e| {
                 Problem::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -1223,7 +1256,7 @@ async fn signed_result(
     let app = app.clone();
     let body = body.to_vec();
     tokio::task::spawn_blocking(move || {
-        let options = VerifyOptions::new(&app.trust, now);
+        let options = app.verify_options(now);
         let xml = body.trim_ascii_start().starts_with(b"<");
         let accepted = if xml {
             hoso_dsig::verify_form(&body, &options).map_err(|r| signature_problem(&r.refusal))?

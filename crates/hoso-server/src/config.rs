@@ -10,6 +10,7 @@
 //!   "data_dir": "hoso-data",
 //!   "trust": ["national", "government"],
 //!   "trust_files": ["extra-root.pem"],
+//!   "crl_files": ["ca1.crl"],
 //!   "officers": [
 //!     { "name": "can-bo-tnmt", "agency": "so-tnmt", "role": "reception", "token_sha256": "…64 hex…" }
 //!   ],
@@ -102,6 +103,9 @@ pub struct Config {
     pub trust: Vec<String>,
     /// Further trust anchors (PEM files).
     pub trust_files: Vec<PathBuf>,
+    /// Certificate revocation lists (PEM or DER) to check signers against;
+    /// the ones used are kept with each dossier's evidence.
+    pub crl_files: Vec<PathBuf>,
     /// Officer accounts.
     pub officers: Vec<Officer>,
     /// Days off besides the built-in calendar (`YYYY-MM-DD`).
@@ -122,6 +126,7 @@ impl Default for Config {
             data_dir: PathBuf::from("hoso-data"),
             trust: vec!["demo".into()],
             trust_files: Vec::new(),
+            crl_files: Vec::new(),
             officers: Vec::new(),
             days_off: Vec::new(),
             working_days: Vec::new(),

@@ -745,3 +745,39 @@ async fn a_supplement_request_is_answered_with_a_signed_supplement() {
     );
     assert_eq!(detail["request_sha256"].as_str().unwrap().len(), 64);
 }
+
+#[tokio::test]
+async fn revocation_lists_refuse_revoked_signers_and_are_kept_as_evidence() {
+    let dir = scratch("revocation");
+    let mut cfg = config(&dir, None);
+    cfg.crl_files = vec![repo().join("certs/test/crl/ca1.crl")];
+    let service = Service::start(&cfg).await;
+    let id = "tp-20-ly-lich-tu-phap-so-1";
+    let (status, answer) = service
+        .submit(
+            submission(&read(&format!("examples/forms/{id}/signed.xml"))),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let code = answer["code"].as_str().unwrap();
+    let evidence: serde_json::Value =
+        serde_json::from_str(&service.app.store().evidence(code).await.unwrap()).unwrap();
+    let data = evidence["revocation_data"].as_array().unwrap();
+    assert_eq!(data.len(), 1, "{evidence}");
+    assert!(
+        data[0]["issuer"]
+            .as_str()
+            .unwrap()
+            .contains("TEST Hoso Public CA 1")
+    );
+    assert!(!data[0]["der"].as_str().unwrap().is_empty());
+    assert_eq!(evidence["revocation"], "not revoked (CRL)");
+
+    // The same form signed with a certificate CA 1 revoked in 2025.
+    let revoked = sign_xml(&read(&format!("examples/forms/{id}/valid.xml")), "revoked");
+    let (status, problem) = service.submit(submission(&revoked), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["type"], "urn:hoso:problem:signature-refused");
+    assert_eq!(service.count().await, 1);
+}
