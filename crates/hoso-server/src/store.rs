@@ -696,17 +696,23 @@ async fn begin_write(
     }
 }
 
+/// The PostgreSQL advisory lock key under which instances migrate one at a
+/// time ("hoso" in ASCII).
+const MIGRATION_LOCK: i64 = 0x686f_736f;
+
 async fn migrate(pool: &AnyPool, dialect: Dialect) -> Result<(), StoreError> {
-    sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
-        .execute(pool)
-        .await?;
+    // Instances starting together take turns, from the very first
+    // statement: concurrent `CREATE TABLE IF NOT EXISTS` can fail on
+    // PostgreSQL. SQLite's `BEGIN IMMEDIATE` already serializes.
     let mut tx = begin_write(pool, dialect).await?;
     if dialect == Dialect::Postgres {
-        // Instances starting together take turns.
-        sqlx::query("LOCK TABLE schema_version IN EXCLUSIVE MODE")
+        sqlx::query(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
             .execute(&mut *tx)
             .await?;
     }
+    sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+        .execute(&mut *tx)
+        .await?;
     let current: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_version")
         .fetch_one(&mut *tx)
         .await?
