@@ -297,6 +297,18 @@ const MIGRATIONS: &[(&str, &str)] = &[
             signer TEXT NOT NULL
         )",
     ),
+    (
+        // SQLite stores values as they are.
+        "SELECT 1",
+        // PostgreSQL: keep large values out of line uncompressed. Signed
+        // documents and evidence are written once and seldom read;
+        // compressing them took most of the database's CPU under load
+        // (1,322 durable submissions/s with compression, 1,678–1,977
+        // without, same machine and load; BENCHMARKS.md).
+        "ALTER TABLE dossiers ALTER COLUMN document SET STORAGE EXTERNAL;
+        ALTER TABLE dossiers ALTER COLUMN signed_content SET STORAGE EXTERNAL;
+        ALTER TABLE dossiers ALTER COLUMN evidence SET STORAGE EXTERNAL",
+    ),
 ];
 
 const DOSSIER_COLUMNS: &str = "id, code, procedure, agency, co_agencies, applicant_key, applicant_name, status, \
