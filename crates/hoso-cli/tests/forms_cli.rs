@@ -340,3 +340,55 @@ fn codegen_writes_the_committed_bindings() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_json_form_signed_as_a_jws_validates_from_its_payload() {
+    let jws = temp("forms-cli", "signed.jws.json");
+    let out = hoso(&[
+        "sign",
+        "--key",
+        "certs/test/signers/person-cccd.key.pem",
+        "--cert",
+        "certs/test/signers/person-cccd.pem",
+        "--chain",
+        "certs/test/chain-ca1.pem",
+        "--output",
+        jws.to_str().unwrap(),
+        "examples/forms/tp-20-ly-lich-tu-phap-so-1/valid.json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = hoso(&["validate", "--json", "--at", AT, jws.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let report = json(&out);
+    assert_eq!(report["procedure"], "tp-20-ly-lich-tu-phap-so-1");
+    assert!(
+        report["signed"]["signer"]
+            .as_str()
+            .unwrap()
+            .contains("CCCD:001203004567")
+    );
+    // Signed over an invalid form: the signature holds, the form does not.
+    let bad = temp("forms-cli", "invalid.jws.json");
+    let out = hoso(&[
+        "sign",
+        "--key",
+        "certs/test/signers/person-cccd.key.pem",
+        "--cert",
+        "certs/test/signers/person-cccd.pem",
+        "--chain",
+        "certs/test/chain-ca1.pem",
+        "--output",
+        bad.to_str().unwrap(),
+        "examples/forms/tp-20-ly-lich-tu-phap-so-1/invalid.json",
+    ]);
+    assert!(out.status.success());
+    let out = hoso(&["validate", "--json", "--at", AT, bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    assert_eq!(report["errors"][0]["code"], "above_maximum");
+    assert!(report["signed"]["signer"].is_string());
+}

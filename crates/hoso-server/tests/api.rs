@@ -781,3 +781,37 @@ async fn revocation_lists_refuse_revoked_signers_and_are_kept_as_evidence() {
     assert_eq!(problem["type"], "urn:hoso:problem:signature-refused");
     assert_eq!(service.count().await, 1);
 }
+
+#[tokio::test]
+async fn a_json_form_signed_as_a_jws_is_accepted_like_an_xml_one() {
+    let dir = scratch("jws");
+    let service = Service::start(&config(&dir, None)).await;
+    let id = "tp-20-ly-lich-tu-phap-so-1";
+    let json = read(&format!("examples/forms/{id}/valid.json"));
+    let jws = sign_json(&json, "person-cccd");
+    // The same attachments as the XML example's manifest.
+    let xml_signed = read(&format!("examples/forms/{id}/signed.xml"));
+    let parts: Vec<(String, Vec<u8>)> = manifest(&xml_signed)
+        .into_iter()
+        .map(|(field, _)| (field, read("examples/forms/attachments/so-do-vi-tri.pdf")))
+        .collect();
+    let (status, answer) = service
+        .submit(multipart(&jws, "application/jose+json", &parts), None)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let code = answer["code"].as_str().unwrap();
+    let (media, document, signed) = service.app.store().document(code).await.unwrap();
+    assert_eq!(media, "application/jose+json");
+    assert_eq!(document, jws, "the JWS is kept as received");
+    assert_eq!(signed, json, "what was signed is the JSON form");
+    // A JWS over an invalid form is refused with the form's errors.
+    let invalid = sign_json(
+        &read(&format!("examples/forms/{id}/invalid.json")),
+        "person-cccd",
+    );
+    let (status, problem) = service
+        .submit(multipart(&invalid, "application/jose+json", &parts), None)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["type"], "urn:hoso:problem:form-invalid");
+}
