@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite. Installs the external oracles the tests talk to
 # (libxml2's xmllint and headers, xmlsec1, a C compiler, Python's jsonschema,
-# Node.js with TypeScript) when they are missing.
+# Node.js with TypeScript, poppler's PDF tools and the DejaVu font) when
+# they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,8 @@ command -v xmlsec1 >/dev/null || missing+=(xmlsec1)
 command -v gcc >/dev/null || missing+=(gcc)
 command -v python3 >/dev/null || missing+=(python3)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
