@@ -248,27 +248,13 @@ pub fn fee_receipt_pdf(r: &FeeReceipt, font: &Font) -> Result<Vec<u8>, ReceiptEr
     // Template, series and number: right column.
     let right_x = MARGIN_X + TEXT_W * 0.6;
     let right_w = TEXT_W * 0.4;
-    doc.paragraph_in(
-        right_x,
-        right_w,
-        BODY,
-        Align::Left,
-        &format!("Mẫu số: {}", r.template),
-    )?;
-    doc.paragraph_in(
-        right_x,
-        right_w,
-        BODY,
-        Align::Left,
-        &format!("Ký hiệu: {}", r.series),
-    )?;
-    doc.paragraph_in(
-        right_x,
-        right_w,
-        BODY,
-        Align::Left,
-        &format!("Số: {}", r.number),
-    )?;
+    for line in [
+        format!("Mẫu số: {}", r.template),
+        format!("Ký hiệu: {}", r.series),
+        format!("Số: {}", r.number),
+    ] {
+        doc.paragraph_in(right_x, right_w, BODY, Align::Left, &line)?;
+    }
     doc.skip(8.0);
     doc.field("Tên đơn vị thu:", &r.agency, BODY)?;
     doc.field("Người nộp:", &r.payer, BODY)?;
