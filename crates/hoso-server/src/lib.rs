@@ -11,6 +11,7 @@ pub mod audit;
 pub mod calendar;
 pub mod codes;
 pub mod config;
+pub mod payment;
 pub mod problem;
 pub mod status;
 pub mod store;
