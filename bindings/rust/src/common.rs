@@ -160,6 +160,69 @@ impl AttachmentMediaType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Building {
+    /// Loại tài sản
+    ///
+    /// Kind of asset
+    pub kind: BuildingKind,
+    /// Tên nhà ở, công trình
+    ///
+    /// Name of the house or works
+    pub name: String,
+    /// Trên thửa đất số
+    ///
+    /// On plot number
+    #[serde(rename = "plotNumber")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plot_number: Option<i64>,
+    /// Diện tích xây dựng (m²)
+    ///
+    /// Built-up area (m²)
+    #[serde(rename = "footprintArea")]
+    pub footprint_area: hoso_forms::Decimal,
+    /// Diện tích sàn (m²)
+    ///
+    /// Floor area (m²)
+    ///
+    /// Đối với nhà và công trình dạng nhà.
+    ///
+    /// For houses and building-like works.
+    #[serde(rename = "floorArea")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor_area: Option<hoso_forms::Decimal>,
+    /// Công suất (đối với công trình không phải dạng nhà)
+    ///
+    /// Capacity (for works other than buildings)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<String>,
+    /// Hình thức sở hữu
+    ///
+    /// Form of ownership
+    pub ownership: BuildingOwnership,
+    /// Kết cấu
+    ///
+    /// Structure
+    pub structure: String,
+    /// Số tầng
+    ///
+    /// Number of storeys
+    pub floors: i64,
+    /// Năm hoàn thành xây dựng
+    ///
+    /// Year of completion
+    #[serde(rename = "yearBuilt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year_built: Option<i64>,
+    /// Thời hạn sở hữu đến ngày
+    ///
+    /// Owned until
+    #[serde(rename = "ownedUntil")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_until: Option<hoso_forms::Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BusinessRegistration {
     /// Số giấy chứng nhận đăng ký doanh nghiệp hoặc quyết định thành lập
     ///
@@ -181,7 +244,78 @@ pub type Cccd = String;
 
 pub type Cmnd = String;
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conviction {
+    /// Bản án số
+    ///
+    /// Judgment number
+    pub judgment: String,
+    /// Ngày tuyên án
+    ///
+    /// Date of judgment
+    #[serde(rename = "judgmentDate")]
+    pub judgment_date: hoso_forms::Date,
+    /// Tòa án đã xét xử
+    ///
+    /// Court
+    pub court: String,
+    /// Tội danh
+    ///
+    /// Offence
+    pub offence: String,
+    /// Hình phạt
+    ///
+    /// Sentence
+    pub sentence: String,
+    /// Ngày chấp hành xong bản án
+    ///
+    /// Date the sentence was served
+    #[serde(rename = "completedOn")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<hoso_forms::Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CornerPoint {
+    /// Số hiệu điểm góc
+    ///
+    /// Corner point number
+    pub code: String,
+    /// Tọa độ điểm góc (VN-2000)
+    ///
+    /// Corner point coordinates (VN-2000)
+    pub coordinates: Vn2000Point,
+}
+
 pub type Email = String;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Experience {
+    /// Từ ngày
+    ///
+    /// From
+    pub from: hoso_forms::Date,
+    /// Đến ngày
+    ///
+    /// To
+    ///
+    /// Bỏ trống nếu đang làm việc.
+    ///
+    /// Leave out if still employed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<hoso_forms::Date>,
+    /// Đơn vị công tác
+    ///
+    /// Employer
+    pub employer: String,
+    /// Công việc, chức danh
+    ///
+    /// Work or position
+    pub position: String,
+}
 
 pub type FullName = String;
 
@@ -262,7 +396,291 @@ pub struct IdentityPaper {
     pub issued_by: String,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LandType {
+    /// Đất chuyên trồng lúa nước
+    ///
+    /// Paddy land (wet rice)
+    #[serde(rename = "LUC")]
+    LUC,
+    /// Đất trồng cây lâu năm
+    ///
+    /// Perennial crop land
+    #[serde(rename = "CLN")]
+    CLN,
+    /// Đất rừng sản xuất
+    ///
+    /// Production forest land
+    #[serde(rename = "RSX")]
+    RSX,
+    /// Đất nuôi trồng thủy sản
+    ///
+    /// Aquaculture land
+    #[serde(rename = "NTS")]
+    NTS,
+    /// Đất ở tại nông thôn
+    ///
+    /// Rural residential land
+    #[serde(rename = "ONT")]
+    ONT,
+    /// Đất ở tại đô thị
+    ///
+    /// Urban residential land
+    #[serde(rename = "ODT")]
+    ODT,
+    /// Đất xây dựng trụ sở cơ quan
+    ///
+    /// Land for government offices
+    #[serde(rename = "TSC")]
+    TSC,
+    /// Đất xây dựng trụ sở của tổ chức sự nghiệp
+    ///
+    /// Land for offices of public-service bodies
+    #[serde(rename = "DTS")]
+    DTS,
+    /// Đất xây dựng cơ sở giáo dục và đào tạo
+    ///
+    /// Land for education and training
+    #[serde(rename = "DGD")]
+    DGD,
+    /// Đất xây dựng cơ sở y tế
+    ///
+    /// Land for health care
+    #[serde(rename = "DYT")]
+    DYT,
+    /// Đất khu công nghiệp
+    ///
+    /// Industrial park land
+    #[serde(rename = "SKK")]
+    SKK,
+    /// Đất cơ sở sản xuất phi nông nghiệp
+    ///
+    /// Land for non-agricultural production
+    #[serde(rename = "SKC")]
+    SKC,
+    /// Đất thương mại, dịch vụ
+    ///
+    /// Commercial and service land
+    #[serde(rename = "TMD")]
+    TMD,
+    /// Đất sử dụng cho hoạt động khoáng sản
+    ///
+    /// Land for mineral activities
+    #[serde(rename = "SKS")]
+    SKS,
+    /// Đất sản xuất vật liệu xây dựng, làm đồ gốm
+    ///
+    /// Land for building-material and ceramics production
+    #[serde(rename = "SKX")]
+    SKX,
+    /// Đất cơ sở tôn giáo
+    ///
+    /// Land of religious establishments
+    #[serde(rename = "TON")]
+    TON,
+}
+
+impl LandType {
+    /// The code written in the form.
+    pub const fn code(self) -> &'static str {
+        match self {
+            LandType::LUC => "LUC",
+            LandType::CLN => "CLN",
+            LandType::RSX => "RSX",
+            LandType::NTS => "NTS",
+            LandType::ONT => "ONT",
+            LandType::ODT => "ODT",
+            LandType::TSC => "TSC",
+            LandType::DTS => "DTS",
+            LandType::DGD => "DGD",
+            LandType::DYT => "DYT",
+            LandType::SKK => "SKK",
+            LandType::SKC => "SKC",
+            LandType::TMD => "TMD",
+            LandType::SKS => "SKS",
+            LandType::SKX => "SKX",
+            LandType::TON => "TON",
+        }
+    }
+
+    /// The label in `lang`.
+    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
+        match (self, lang) {
+            (LandType::LUC, hoso_forms::Lang::Vi) => "Đất chuyên trồng lúa nước",
+            (LandType::LUC, hoso_forms::Lang::En) => "Paddy land (wet rice)",
+            (LandType::CLN, hoso_forms::Lang::Vi) => "Đất trồng cây lâu năm",
+            (LandType::CLN, hoso_forms::Lang::En) => "Perennial crop land",
+            (LandType::RSX, hoso_forms::Lang::Vi) => "Đất rừng sản xuất",
+            (LandType::RSX, hoso_forms::Lang::En) => "Production forest land",
+            (LandType::NTS, hoso_forms::Lang::Vi) => "Đất nuôi trồng thủy sản",
+            (LandType::NTS, hoso_forms::Lang::En) => "Aquaculture land",
+            (LandType::ONT, hoso_forms::Lang::Vi) => "Đất ở tại nông thôn",
+            (LandType::ONT, hoso_forms::Lang::En) => "Rural residential land",
+            (LandType::ODT, hoso_forms::Lang::Vi) => "Đất ở tại đô thị",
+            (LandType::ODT, hoso_forms::Lang::En) => "Urban residential land",
+            (LandType::TSC, hoso_forms::Lang::Vi) => "Đất xây dựng trụ sở cơ quan",
+            (LandType::TSC, hoso_forms::Lang::En) => "Land for government offices",
+            (LandType::DTS, hoso_forms::Lang::Vi) => "Đất xây dựng trụ sở của tổ chức sự nghiệp",
+            (LandType::DTS, hoso_forms::Lang::En) => "Land for offices of public-service bodies",
+            (LandType::DGD, hoso_forms::Lang::Vi) => "Đất xây dựng cơ sở giáo dục và đào tạo",
+            (LandType::DGD, hoso_forms::Lang::En) => "Land for education and training",
+            (LandType::DYT, hoso_forms::Lang::Vi) => "Đất xây dựng cơ sở y tế",
+            (LandType::DYT, hoso_forms::Lang::En) => "Land for health care",
+            (LandType::SKK, hoso_forms::Lang::Vi) => "Đất khu công nghiệp",
+            (LandType::SKK, hoso_forms::Lang::En) => "Industrial park land",
+            (LandType::SKC, hoso_forms::Lang::Vi) => "Đất cơ sở sản xuất phi nông nghiệp",
+            (LandType::SKC, hoso_forms::Lang::En) => "Land for non-agricultural production",
+            (LandType::TMD, hoso_forms::Lang::Vi) => "Đất thương mại, dịch vụ",
+            (LandType::TMD, hoso_forms::Lang::En) => "Commercial and service land",
+            (LandType::SKS, hoso_forms::Lang::Vi) => "Đất sử dụng cho hoạt động khoáng sản",
+            (LandType::SKS, hoso_forms::Lang::En) => "Land for mineral activities",
+            (LandType::SKX, hoso_forms::Lang::Vi) => "Đất sản xuất vật liệu xây dựng, làm đồ gốm",
+            (LandType::SKX, hoso_forms::Lang::En) => {
+                "Land for building-material and ceramics production"
+            }
+            (LandType::TON, hoso_forms::Lang::Vi) => "Đất cơ sở tôn giáo",
+            (LandType::TON, hoso_forms::Lang::En) => "Land of religious establishments",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LandUse {
+    /// Mục đích sử dụng
+    ///
+    /// Land use
+    pub purpose: LandType,
+    /// Diện tích sử dụng vào mục đích này (m²)
+    ///
+    /// Area used for this purpose (m²)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<hoso_forms::Decimal>,
+    /// Sử dụng từ ngày
+    ///
+    /// In this use since
+    pub since: hoso_forms::Date,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LandUserKind {
+    /// Tổ chức trong nước
+    ///
+    /// Domestic organisation
+    #[serde(rename = "domestic")]
+    Domestic,
+    /// Cơ sở tôn giáo
+    ///
+    /// Religious establishment
+    #[serde(rename = "religious")]
+    Religious,
+    /// Người Việt Nam định cư ở nước ngoài thực hiện dự án đầu tư
+    ///
+    /// Overseas Vietnamese carrying out an investment project
+    #[serde(rename = "overseasVietnamese")]
+    OverseasVietnamese,
+    /// Doanh nghiệp có vốn đầu tư nước ngoài
+    ///
+    /// Foreign-invested enterprise
+    #[serde(rename = "foreignInvested")]
+    ForeignInvested,
+    /// Tổ chức nước ngoài có chức năng ngoại giao
+    ///
+    /// Foreign organisation with diplomatic functions
+    #[serde(rename = "diplomatic")]
+    Diplomatic,
+}
+
+impl LandUserKind {
+    /// The code written in the form.
+    pub const fn code(self) -> &'static str {
+        match self {
+            LandUserKind::Domestic => "domestic",
+            LandUserKind::Religious => "religious",
+            LandUserKind::OverseasVietnamese => "overseasVietnamese",
+            LandUserKind::ForeignInvested => "foreignInvested",
+            LandUserKind::Diplomatic => "diplomatic",
+        }
+    }
+
+    /// The label in `lang`.
+    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
+        match (self, lang) {
+            (LandUserKind::Domestic, hoso_forms::Lang::Vi) => "Tổ chức trong nước",
+            (LandUserKind::Domestic, hoso_forms::Lang::En) => "Domestic organisation",
+            (LandUserKind::Religious, hoso_forms::Lang::Vi) => "Cơ sở tôn giáo",
+            (LandUserKind::Religious, hoso_forms::Lang::En) => "Religious establishment",
+            (LandUserKind::OverseasVietnamese, hoso_forms::Lang::Vi) => {
+                "Người Việt Nam định cư ở nước ngoài thực hiện dự án đầu tư"
+            }
+            (LandUserKind::OverseasVietnamese, hoso_forms::Lang::En) => {
+                "Overseas Vietnamese carrying out an investment project"
+            }
+            (LandUserKind::ForeignInvested, hoso_forms::Lang::Vi) => {
+                "Doanh nghiệp có vốn đầu tư nước ngoài"
+            }
+            (LandUserKind::ForeignInvested, hoso_forms::Lang::En) => "Foreign-invested enterprise",
+            (LandUserKind::Diplomatic, hoso_forms::Lang::Vi) => {
+                "Tổ chức nước ngoài có chức năng ngoại giao"
+            }
+            (LandUserKind::Diplomatic, hoso_forms::Lang::En) => {
+                "Foreign organisation with diplomatic functions"
+            }
+        }
+    }
+}
+
 pub type LongText = String;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MineralGroup {
+    /// Khoáng sản làm vật liệu xây dựng thông thường
+    ///
+    /// Minerals for common building materials
+    #[serde(rename = "buildingMaterials")]
+    BuildingMaterials,
+    /// Than bùn
+    ///
+    /// Peat
+    #[serde(rename = "peat")]
+    Peat,
+    /// Khoáng sản ở khu vực có khoáng sản phân tán, nhỏ lẻ
+    ///
+    /// Minerals in areas of small, scattered deposits
+    #[serde(rename = "scattered")]
+    Scattered,
+}
+
+impl MineralGroup {
+    /// The code written in the form.
+    pub const fn code(self) -> &'static str {
+        match self {
+            MineralGroup::BuildingMaterials => "buildingMaterials",
+            MineralGroup::Peat => "peat",
+            MineralGroup::Scattered => "scattered",
+        }
+    }
+
+    /// The label in `lang`.
+    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
+        match (self, lang) {
+            (MineralGroup::BuildingMaterials, hoso_forms::Lang::Vi) => {
+                "Khoáng sản làm vật liệu xây dựng thông thường"
+            }
+            (MineralGroup::BuildingMaterials, hoso_forms::Lang::En) => {
+                "Minerals for common building materials"
+            }
+            (MineralGroup::Peat, hoso_forms::Lang::Vi) => "Than bùn",
+            (MineralGroup::Peat, hoso_forms::Lang::En) => "Peat",
+            (MineralGroup::Scattered, hoso_forms::Lang::Vi) => {
+                "Khoáng sản ở khu vực có khoáng sản phân tán, nhỏ lẻ"
+            }
+            (MineralGroup::Scattered, hoso_forms::Lang::En) => {
+                "Minerals in areas of small, scattered deposits"
+            }
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -362,6 +780,98 @@ pub type Phone = String;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct PlantedAsset {
+    /// Loại cây chủ yếu
+    ///
+    /// Main species
+    pub species: String,
+    /// Diện tích (m²)
+    ///
+    /// Area (m²)
+    pub area: hoso_forms::Decimal,
+    /// Nguồn gốc tạo lập
+    ///
+    /// How it was established
+    pub origin: PlantedAssetOrigin,
+    /// Hình thức sở hữu
+    ///
+    /// Form of ownership
+    pub ownership: PlantedAssetOwnership,
+    /// Thời hạn sở hữu đến ngày
+    ///
+    /// Owned until
+    #[serde(rename = "ownedUntil")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_until: Option<hoso_forms::Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plot {
+    /// Thửa đất số
+    ///
+    /// Plot number
+    #[serde(rename = "plotNumber")]
+    pub plot_number: i64,
+    /// Tờ bản đồ số
+    ///
+    /// Map sheet number
+    #[serde(rename = "mapSheet")]
+    pub map_sheet: i64,
+    /// Địa chỉ thửa đất
+    ///
+    /// Address of the plot
+    pub address: Address,
+    /// Diện tích (m²)
+    ///
+    /// Area (m²)
+    ///
+    /// Làm tròn đến một chữ số thập phân.
+    ///
+    /// Rounded to one decimal place.
+    pub area: hoso_forms::Decimal,
+    /// Diện tích sử dụng chung (m²)
+    ///
+    /// Area in shared use (m²)
+    #[serde(rename = "sharedArea")]
+    pub shared_area: hoso_forms::Decimal,
+    /// Diện tích sử dụng riêng (m²)
+    ///
+    /// Area in private use (m²)
+    ///
+    /// Diện tích chung và riêng cộng lại bằng diện tích thửa đất.
+    ///
+    /// Shared and private areas add up to the plot's area.
+    #[serde(rename = "privateArea")]
+    pub private_area: hoso_forms::Decimal,
+    /// Mục đích sử dụng đất
+    ///
+    /// Land uses
+    pub uses: Vec<LandUse>,
+    /// Thời hạn đề nghị được sử dụng đất
+    ///
+    /// Requested term of use
+    pub term: PlotTerm,
+    /// Nguồn gốc sử dụng
+    ///
+    /// Origin of the use right
+    pub origin: PlotOrigin,
+    /// Diễn giải nguồn gốc sử dụng
+    ///
+    /// Details of the origin
+    #[serde(rename = "originDetail")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_detail: Option<String>,
+    /// Quyền sử dụng hạn chế đối với thửa đất liền kề
+    ///
+    /// Limited rights over adjacent plots
+    #[serde(rename = "restrictedRights")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted_rights: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Representative {
     /// Họ và tên người đại diện
     ///
@@ -376,6 +886,41 @@ pub struct Representative {
     ///
     /// Identity document
     pub identity: IdentityPaper,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResidencePeriod {
+    /// Từ ngày
+    ///
+    /// From
+    ///
+    /// Nếu chỉ nhớ tháng, năm thì ghi ngày đầu tháng.
+    ///
+    /// If only the month is known, give its first day.
+    pub from: hoso_forms::Date,
+    /// Đến ngày
+    ///
+    /// Until
+    ///
+    /// Bỏ trống với nơi cư trú hiện nay.
+    ///
+    /// Leave out for the current residence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<hoso_forms::Date>,
+    /// Nơi thường trú, tạm trú
+    ///
+    /// Permanent or temporary residence
+    pub address: Address,
+    /// Nghề nghiệp
+    ///
+    /// Occupation
+    pub occupation: String,
+    /// Nơi làm việc, học tập
+    ///
+    /// Place of work or study
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workplace: Option<String>,
 }
 
 pub type ShortText = String;
@@ -406,6 +951,368 @@ pub struct Vn2000Point {
     ///
     /// Projection zone width
     pub zone: Vn2000PointZone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WaterUse {
+    /// Cấp nước sinh hoạt
+    ///
+    /// Domestic supply
+    #[serde(rename = "domestic")]
+    Domestic,
+    /// Sản xuất, kinh doanh, dịch vụ
+    ///
+    /// Industry, business and services
+    #[serde(rename = "industrial")]
+    Industrial,
+    /// Tưới
+    ///
+    /// Irrigation
+    #[serde(rename = "irrigation")]
+    Irrigation,
+    /// Nuôi trồng thủy sản
+    ///
+    /// Aquaculture
+    #[serde(rename = "aquaculture")]
+    Aquaculture,
+    /// Mục đích khác
+    ///
+    /// Other purposes
+    #[serde(rename = "other")]
+    Other,
+}
+
+impl WaterUse {
+    /// The code written in the form.
+    pub const fn code(self) -> &'static str {
+        match self {
+            WaterUse::Domestic => "domestic",
+            WaterUse::Industrial => "industrial",
+            WaterUse::Irrigation => "irrigation",
+            WaterUse::Aquaculture => "aquaculture",
+            WaterUse::Other => "other",
+        }
+    }
+
+    /// The label in `lang`.
+    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
+        match (self, lang) {
+            (WaterUse::Domestic, hoso_forms::Lang::Vi) => "Cấp nước sinh hoạt",
+            (WaterUse::Domestic, hoso_forms::Lang::En) => "Domestic supply",
+            (WaterUse::Industrial, hoso_forms::Lang::Vi) => "Sản xuất, kinh doanh, dịch vụ",
+            (WaterUse::Industrial, hoso_forms::Lang::En) => "Industry, business and services",
+            (WaterUse::Irrigation, hoso_forms::Lang::Vi) => "Tưới",
+            (WaterUse::Irrigation, hoso_forms::Lang::En) => "Irrigation",
+            (WaterUse::Aquaculture, hoso_forms::Lang::Vi) => "Nuôi trồng thủy sản",
+            (WaterUse::Aquaculture, hoso_forms::Lang::En) => "Aquaculture",
+            (WaterUse::Other, hoso_forms::Lang::Vi) => "Mục đích khác",
+            (WaterUse::Other, hoso_forms::Lang::En) => "Other purposes",
+        }
+    }
+}
+
+/// Loại tài sản
+///
+/// Kind of asset
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BuildingKind {
+    /// Nhà ở
+    ///
+    /// House
+    #[serde(rename = "house")]
+    House,
+    /// Công trình xây dựng khác
+    ///
+    /// Other construction works
+    #[serde(rename = "works")]
+    Works,
+}
+
+impl BuildingKind {
+    /// The code written in the form.
+    pub const fn code(self) -> &'static str {
+        match self {
+            BuildingKind::House => "house",
+            BuildingKind::Works => "works",
+        }
+    }
+
+    /// The label in `lang`.
+    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
+        match (self, lang) {
+            (BuildingKind::House, hoso_forms::Lang::Vi) => "Nhà ở",
+            (BuildingKind::House, hoso_forms::Lang::En) => "House",
+            (BuildingKind::Works, hoso_forms::Lang::Vi) => "Công trình xây dựng khác",
+            (BuildingKind::Works, hoso_forms::Lang::En) => "Other construction works",
+        }
+    }
+}
+
+/// Hình thức sở hữu
+///
+/// Form of ownership
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BuildingOwnership {
+    /// Sở hữu riêng
+    ///
+    /// Private ownership
+    #[serde(rename = "private")]
+    Private,
+    /// Sở hữu chung
+    ///
+    /// Shared ownership
+    #[serde(rename = "shared")]
+    Shared,
+}
+
+impl BuildingOwnership {
+    /// The code written in the form.
+    pub const fn code(self) -> &'static str {
+        match self {
+            BuildingOwnership::Private => "private",
+            BuildingOwnership::Shared => "shared",
+        }
+    }
+
+    /// The label in `lang`.
+    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
+        match (self, lang) {
+            (BuildingOwnership::Private, hoso_forms::Lang::Vi) => "Sở hữu riêng",
+            (BuildingOwnership::Private, hoso_forms::Lang::En) => "Private ownership",
+            (BuildingOwnership::Shared, hoso_forms::Lang::Vi) => "Sở hữu chung",
+            (BuildingOwnership::Shared, hoso_forms::Lang::En) => "Shared ownership",
+        }
+    }
+}
+
+/// Nguồn gốc tạo lập
+///
+/// How it was established
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlantedAssetOrigin {
+    /// Tự trồng bằng vốn của mình
+    ///
+    /// Planted with own funds
+    #[serde(rename = "selfPlanted")]
+    SelfPlanted,
+    /// Nhà nước giao có thu tiền
+    ///
+    /// Allocated by the State against payment
+    #[serde(rename = "stateAllocatedWithFee")]
+    StateAllocatedWithFee,
+    /// Nhận chuyển quyền
+    ///
+    /// Acquired by transfer
+    #[serde(rename = "transferred")]
+    Transferred,
+}
+
+impl PlantedAssetOrigin {
+    /// The code written in the form.
+    pub const fn code(self) -> &'static str {
+        match self {
+            PlantedAssetOrigin::SelfPlanted => "selfPlanted",
+            PlantedAssetOrigin::StateAllocatedWithFee => "stateAllocatedWithFee",
+            PlantedAssetOrigin::Transferred => "transferred",
+        }
+    }
+
+    /// The label in `lang`.
+    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
+        match (self, lang) {
+            (PlantedAssetOrigin::SelfPlanted, hoso_forms::Lang::Vi) => "Tự trồng bằng vốn của mình",
+            (PlantedAssetOrigin::SelfPlanted, hoso_forms::Lang::En) => "Planted with own funds",
+            (PlantedAssetOrigin::StateAllocatedWithFee, hoso_forms::Lang::Vi) => {
+                "Nhà nước giao có thu tiền"
+            }
+            (PlantedAssetOrigin::StateAllocatedWithFee, hoso_forms::Lang::En) => {
+                "Allocated by the State against payment"
+            }
+            (PlantedAssetOrigin::Transferred, hoso_forms::Lang::Vi) => "Nhận chuyển quyền",
+            (PlantedAssetOrigin::Transferred, hoso_forms::Lang::En) => "Acquired by transfer",
+        }
+    }
+}
+
+/// Hình thức sở hữu
+///
+/// Form of ownership
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlantedAssetOwnership {
+    /// Sở hữu riêng
+    ///
+    /// Private ownership
+    #[serde(rename = "private")]
+    Private,
+    /// Sở hữu chung
+    ///
+    /// Shared ownership
+    #[serde(rename = "shared")]
+    Shared,
+}
+
+impl PlantedAssetOwnership {
+    /// The code written in the form.
+    pub const fn code(self) -> &'static str {
+        match self {
+            PlantedAssetOwnership::Private => "private",
+            PlantedAssetOwnership::Shared => "shared",
+        }
+    }
+
+    /// The label in `lang`.
+    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
+        match (self, lang) {
+            (PlantedAssetOwnership::Private, hoso_forms::Lang::Vi) => "Sở hữu riêng",
+            (PlantedAssetOwnership::Private, hoso_forms::Lang::En) => "Private ownership",
+            (PlantedAssetOwnership::Shared, hoso_forms::Lang::Vi) => "Sở hữu chung",
+            (PlantedAssetOwnership::Shared, hoso_forms::Lang::En) => "Shared ownership",
+        }
+    }
+}
+
+/// Thời hạn đề nghị được sử dụng đất
+///
+/// Requested term of use
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub enum PlotTerm {
+    /// Sử dụng đến ngày
+    ///
+    /// Until
+    #[serde(rename = "until")]
+    Until(hoso_forms::Date),
+    /// Sử dụng lâu dài
+    ///
+    /// Long-term use
+    #[serde(rename = "longTerm")]
+    LongTerm(PlotTermLongTerm),
+}
+
+/// Sử dụng lâu dài
+///
+/// Long-term use
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlotTermLongTerm {
+    /// Lâu dài
+    ///
+    /// Long-term
+    #[serde(rename = "longTerm")]
+    LongTerm,
+}
+
+impl PlotTermLongTerm {
+    /// The code written in the form.
+    pub const fn code(self) -> &'static str {
+        match self {
+            PlotTermLongTerm::LongTerm => "longTerm",
+        }
+    }
+
+    /// The label in `lang`.
+    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
+        match (self, lang) {
+            (PlotTermLongTerm::LongTerm, hoso_forms::Lang::Vi) => "Lâu dài",
+            (PlotTermLongTerm::LongTerm, hoso_forms::Lang::En) => "Long-term",
+        }
+    }
+}
+
+/// Nguồn gốc sử dụng
+///
+/// Origin of the use right
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PlotOrigin {
+    /// Nhà nước giao đất không thu tiền sử dụng đất
+    ///
+    /// Allocated by the State without a land-use fee
+    #[serde(rename = "allocatedNoFee")]
+    AllocatedNoFee,
+    /// Nhà nước giao đất có thu tiền sử dụng đất
+    ///
+    /// Allocated by the State against a land-use fee
+    #[serde(rename = "allocatedWithFee")]
+    AllocatedWithFee,
+    /// Nhà nước cho thuê đất trả tiền thuê hằng năm
+    ///
+    /// Leased from the State, rent paid yearly
+    #[serde(rename = "leaseAnnual")]
+    LeaseAnnual,
+    /// Nhà nước cho thuê đất trả tiền thuê một lần
+    ///
+    /// Leased from the State, rent paid once
+    #[serde(rename = "leaseLumpSum")]
+    LeaseLumpSum,
+    /// Công nhận quyền sử dụng đất
+    ///
+    /// Recognition of the land-use right
+    #[serde(rename = "recognised")]
+    Recognised,
+    /// Nhận chuyển nhượng, nhận góp vốn, nhận tặng cho quyền sử dụng đất
+    ///
+    /// Transfer, capital contribution or gift of the land-use right
+    #[serde(rename = "transferred")]
+    Transferred,
+    /// Nguồn gốc khác
+    ///
+    /// Other origin
+    #[serde(rename = "other")]
+    Other,
+}
+
+impl PlotOrigin {
+    /// The code written in the form.
+    pub const fn code(self) -> &'static str {
+        match self {
+            PlotOrigin::AllocatedNoFee => "allocatedNoFee",
+            PlotOrigin::AllocatedWithFee => "allocatedWithFee",
+            PlotOrigin::LeaseAnnual => "leaseAnnual",
+            PlotOrigin::LeaseLumpSum => "leaseLumpSum",
+            PlotOrigin::Recognised => "recognised",
+            PlotOrigin::Transferred => "transferred",
+            PlotOrigin::Other => "other",
+        }
+    }
+
+    /// The label in `lang`.
+    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
+        match (self, lang) {
+            (PlotOrigin::AllocatedNoFee, hoso_forms::Lang::Vi) => {
+                "Nhà nước giao đất không thu tiền sử dụng đất"
+            }
+            (PlotOrigin::AllocatedNoFee, hoso_forms::Lang::En) => {
+                "Allocated by the State without a land-use fee"
+            }
+            (PlotOrigin::AllocatedWithFee, hoso_forms::Lang::Vi) => {
+                "Nhà nước giao đất có thu tiền sử dụng đất"
+            }
+            (PlotOrigin::AllocatedWithFee, hoso_forms::Lang::En) => {
+                "Allocated by the State against a land-use fee"
+            }
+            (PlotOrigin::LeaseAnnual, hoso_forms::Lang::Vi) => {
+                "Nhà nước cho thuê đất trả tiền thuê hằng năm"
+            }
+            (PlotOrigin::LeaseAnnual, hoso_forms::Lang::En) => {
+                "Leased from the State, rent paid yearly"
+            }
+            (PlotOrigin::LeaseLumpSum, hoso_forms::Lang::Vi) => {
+                "Nhà nước cho thuê đất trả tiền thuê một lần"
+            }
+            (PlotOrigin::LeaseLumpSum, hoso_forms::Lang::En) => {
+                "Leased from the State, rent paid once"
+            }
+            (PlotOrigin::Recognised, hoso_forms::Lang::Vi) => "Công nhận quyền sử dụng đất",
+            (PlotOrigin::Recognised, hoso_forms::Lang::En) => "Recognition of the land-use right",
+            (PlotOrigin::Transferred, hoso_forms::Lang::Vi) => {
+                "Nhận chuyển nhượng, nhận góp vốn, nhận tặng cho quyền sử dụng đất"
+            }
+            (PlotOrigin::Transferred, hoso_forms::Lang::En) => {
+                "Transfer, capital contribution or gift of the land-use right"
+            }
+            (PlotOrigin::Other, hoso_forms::Lang::Vi) => "Nguồn gốc khác",
+            (PlotOrigin::Other, hoso_forms::Lang::En) => "Other origin",
+        }
+    }
 }
 
 /// Múi chiếu

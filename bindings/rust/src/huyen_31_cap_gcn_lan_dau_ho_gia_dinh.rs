@@ -138,6 +138,35 @@ pub struct Asset {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct HouseholdLandUse {
+    /// Mục đích sử dụng
+    ///
+    /// Land-use purpose
+    ///
+    /// Mã loại đất theo quy định về thống kê, kiểm kê đất đai.
+    ///
+    /// The land-type code of the land statistics rules.
+    pub purpose: LandPurpose,
+    /// Diện tích (m²)
+    ///
+    /// Area (m²)
+    pub area: hoso_forms::Decimal,
+    /// Thời điểm bắt đầu sử dụng
+    ///
+    /// In use since
+    pub since: hoso_forms::Date,
+    /// Thời hạn đề nghị được sử dụng đất
+    ///
+    /// Requested term of use
+    ///
+    /// Ghi "Lâu dài" hoặc ngày hết hạn.
+    ///
+    /// "Long-term" or the end date.
+    pub term: LandTerm,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HouseholdMember {
     /// Họ và tên
     ///
@@ -295,35 +324,6 @@ pub enum LandTerm {
     /// Used until
     #[serde(rename = "until")]
     Until(hoso_forms::Date),
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LandUse {
-    /// Mục đích sử dụng
-    ///
-    /// Land-use purpose
-    ///
-    /// Mã loại đất theo quy định về thống kê, kiểm kê đất đai.
-    ///
-    /// The land-type code of the land statistics rules.
-    pub purpose: LandPurpose,
-    /// Diện tích (m²)
-    ///
-    /// Area (m²)
-    pub area: hoso_forms::Decimal,
-    /// Thời điểm bắt đầu sử dụng
-    ///
-    /// In use since
-    pub since: hoso_forms::Date,
-    /// Thời hạn đề nghị được sử dụng đất
-    ///
-    /// Requested term of use
-    ///
-    /// Ghi "Lâu dài" hoặc ngày hết hạn.
-    ///
-    /// "Long-term" or the end date.
-    pub term: LandTerm,
 }
 
 /// Loại tài sản
@@ -655,7 +655,7 @@ pub struct LandPlot {
     /// Mục đích, thời điểm và thời hạn sử dụng
     ///
     /// Purposes, start and term of use
-    pub uses: Vec<LandUse>,
+    pub uses: Vec<HouseholdLandUse>,
     /// Nguồn gốc sử dụng
     ///
     /// Origin of the land-use right

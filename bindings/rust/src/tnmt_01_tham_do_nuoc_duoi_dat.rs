@@ -89,64 +89,6 @@ pub struct ExplorationWell {
     pub planned_flow: Option<hoso_forms::Decimal>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum WaterUse {
-    /// Cấp nước sinh hoạt
-    ///
-    /// Domestic supply
-    #[serde(rename = "domestic")]
-    Domestic,
-    /// Sản xuất, kinh doanh, dịch vụ
-    ///
-    /// Industry, business and services
-    #[serde(rename = "industrial")]
-    Industrial,
-    /// Tưới
-    ///
-    /// Irrigation
-    #[serde(rename = "irrigation")]
-    Irrigation,
-    /// Nuôi trồng thủy sản
-    ///
-    /// Aquaculture
-    #[serde(rename = "aquaculture")]
-    Aquaculture,
-    /// Mục đích khác
-    ///
-    /// Other purposes
-    #[serde(rename = "other")]
-    Other,
-}
-
-impl WaterUse {
-    /// The code written in the form.
-    pub const fn code(self) -> &'static str {
-        match self {
-            WaterUse::Domestic => "domestic",
-            WaterUse::Industrial => "industrial",
-            WaterUse::Irrigation => "irrigation",
-            WaterUse::Aquaculture => "aquaculture",
-            WaterUse::Other => "other",
-        }
-    }
-
-    /// The label in `lang`.
-    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
-        match (self, lang) {
-            (WaterUse::Domestic, hoso_forms::Lang::Vi) => "Cấp nước sinh hoạt",
-            (WaterUse::Domestic, hoso_forms::Lang::En) => "Domestic supply",
-            (WaterUse::Industrial, hoso_forms::Lang::Vi) => "Sản xuất, kinh doanh, dịch vụ",
-            (WaterUse::Industrial, hoso_forms::Lang::En) => "Industry, business and services",
-            (WaterUse::Irrigation, hoso_forms::Lang::Vi) => "Tưới",
-            (WaterUse::Irrigation, hoso_forms::Lang::En) => "Irrigation",
-            (WaterUse::Aquaculture, hoso_forms::Lang::Vi) => "Nuôi trồng thủy sản",
-            (WaterUse::Aquaculture, hoso_forms::Lang::En) => "Aquaculture",
-            (WaterUse::Other, hoso_forms::Lang::Vi) => "Mục đích khác",
-            (WaterUse::Other, hoso_forms::Lang::En) => "Other purposes",
-        }
-    }
-}
-
 /// Thông tin về công trình thăm dò
 ///
 /// The exploration works
@@ -168,7 +110,7 @@ pub struct Works {
     /// Mục đích thăm dò (mục đích sử dụng nước sau khi khai thác)
     ///
     /// Purposes of the exploration (planned use of the water)
-    pub purposes: Vec<WaterUse>,
+    pub purposes: Vec<crate::common::WaterUse>,
     /// Tầng chứa nước thăm dò
     ///
     /// Aquifer to be explored

@@ -50,64 +50,6 @@ impl FormType for DonKhaiThacNuocDuoiDat {
     const PROCEDURE: &'static str = PROCEDURE;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum WaterUse {
-    /// Cấp nước sinh hoạt
-    ///
-    /// Domestic supply
-    #[serde(rename = "domestic")]
-    Domestic,
-    /// Sản xuất, kinh doanh, dịch vụ
-    ///
-    /// Industry, business and services
-    #[serde(rename = "industrial")]
-    Industrial,
-    /// Tưới
-    ///
-    /// Irrigation
-    #[serde(rename = "irrigation")]
-    Irrigation,
-    /// Nuôi trồng thủy sản
-    ///
-    /// Aquaculture
-    #[serde(rename = "aquaculture")]
-    Aquaculture,
-    /// Mục đích khác
-    ///
-    /// Other purposes
-    #[serde(rename = "other")]
-    Other,
-}
-
-impl WaterUse {
-    /// The code written in the form.
-    pub const fn code(self) -> &'static str {
-        match self {
-            WaterUse::Domestic => "domestic",
-            WaterUse::Industrial => "industrial",
-            WaterUse::Irrigation => "irrigation",
-            WaterUse::Aquaculture => "aquaculture",
-            WaterUse::Other => "other",
-        }
-    }
-
-    /// The label in `lang`.
-    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
-        match (self, lang) {
-            (WaterUse::Domestic, hoso_forms::Lang::Vi) => "Cấp nước sinh hoạt",
-            (WaterUse::Domestic, hoso_forms::Lang::En) => "Domestic supply",
-            (WaterUse::Industrial, hoso_forms::Lang::Vi) => "Sản xuất, kinh doanh, dịch vụ",
-            (WaterUse::Industrial, hoso_forms::Lang::En) => "Industry, business and services",
-            (WaterUse::Irrigation, hoso_forms::Lang::Vi) => "Tưới",
-            (WaterUse::Irrigation, hoso_forms::Lang::En) => "Irrigation",
-            (WaterUse::Aquaculture, hoso_forms::Lang::Vi) => "Nuôi trồng thủy sản",
-            (WaterUse::Aquaculture, hoso_forms::Lang::En) => "Aquaculture",
-            (WaterUse::Other, hoso_forms::Lang::Vi) => "Mục đích khác",
-            (WaterUse::Other, hoso_forms::Lang::En) => "Other purposes",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Well {
@@ -166,7 +108,7 @@ pub struct Works {
     /// Mục đích khai thác, sử dụng nước
     ///
     /// Purposes of the extraction
-    pub purposes: Vec<WaterUse>,
+    pub purposes: Vec<crate::common::WaterUse>,
     /// Tầng chứa nước khai thác
     ///
     /// Aquifer extracted

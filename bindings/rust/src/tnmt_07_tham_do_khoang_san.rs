@@ -66,19 +66,6 @@ impl FormType for DonThamDoKhoangSan {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CornerPoint {
-    /// Số hiệu điểm góc
-    ///
-    /// Corner point number
-    pub code: String,
-    /// Tọa độ điểm góc (VN-2000)
-    ///
-    /// Corner point coordinates (VN-2000)
-    pub coordinates: crate::common::Vn2000Point,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Licence {
     /// Số
     ///
@@ -96,56 +83,6 @@ pub struct Licence {
     pub issued_by: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum MineralGroup {
-    /// Khoáng sản làm vật liệu xây dựng thông thường
-    ///
-    /// Minerals for common building materials
-    #[serde(rename = "buildingMaterials")]
-    BuildingMaterials,
-    /// Than bùn
-    ///
-    /// Peat
-    #[serde(rename = "peat")]
-    Peat,
-    /// Khoáng sản ở khu vực có khoáng sản phân tán, nhỏ lẻ
-    ///
-    /// Minerals in areas of small, scattered deposits
-    #[serde(rename = "scattered")]
-    Scattered,
-}
-
-impl MineralGroup {
-    /// The code written in the form.
-    pub const fn code(self) -> &'static str {
-        match self {
-            MineralGroup::BuildingMaterials => "buildingMaterials",
-            MineralGroup::Peat => "peat",
-            MineralGroup::Scattered => "scattered",
-        }
-    }
-
-    /// The label in `lang`.
-    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
-        match (self, lang) {
-            (MineralGroup::BuildingMaterials, hoso_forms::Lang::Vi) => {
-                "Khoáng sản làm vật liệu xây dựng thông thường"
-            }
-            (MineralGroup::BuildingMaterials, hoso_forms::Lang::En) => {
-                "Minerals for common building materials"
-            }
-            (MineralGroup::Peat, hoso_forms::Lang::Vi) => "Than bùn",
-            (MineralGroup::Peat, hoso_forms::Lang::En) => "Peat",
-            (MineralGroup::Scattered, hoso_forms::Lang::Vi) => {
-                "Khoáng sản ở khu vực có khoáng sản phân tán, nhỏ lẻ"
-            }
-            (MineralGroup::Scattered, hoso_forms::Lang::En) => {
-                "Minerals in areas of small, scattered deposits"
-            }
-        }
-    }
-}
-
 /// Khoáng sản và khu vực đề nghị thăm dò
 ///
 /// Mineral and exploration area
@@ -160,7 +97,7 @@ pub struct Area {
     ///
     /// Mineral group within provincial competence
     #[serde(rename = "mineralGroup")]
-    pub mineral_group: MineralGroup,
+    pub mineral_group: crate::common::MineralGroup,
     /// Vị trí khu vực thăm dò (thôn, xã, huyện, tỉnh)
     ///
     /// Location of the area (village, commune, district, province)
@@ -181,7 +118,7 @@ pub struct Area {
     ///
     /// VN-2000 coordinates, central meridian 106°00′, 3° zone; at least 3 points.
     #[serde(rename = "cornerPoints")]
-    pub corner_points: Vec<CornerPoint>,
+    pub corner_points: Vec<crate::common::CornerPoint>,
     /// Độ sâu (cote) thăm dò thấp nhất (m)
     ///
     /// Lowest exploration level (m)

@@ -81,19 +81,6 @@ pub enum AnnualOutput {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CornerPoint {
-    /// Số hiệu điểm góc
-    ///
-    /// Corner point number
-    pub code: String,
-    /// Tọa độ điểm góc (VN-2000)
-    ///
-    /// Corner point coordinates (VN-2000)
-    pub coordinates: crate::common::Vn2000Point,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Decision {
     /// Số
     ///
@@ -109,56 +96,6 @@ pub struct Decision {
     /// Issuing authority
     #[serde(rename = "issuedBy")]
     pub issued_by: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum MineralGroup {
-    /// Khoáng sản làm vật liệu xây dựng thông thường
-    ///
-    /// Minerals for common building materials
-    #[serde(rename = "buildingMaterials")]
-    BuildingMaterials,
-    /// Than bùn
-    ///
-    /// Peat
-    #[serde(rename = "peat")]
-    Peat,
-    /// Khoáng sản ở khu vực có khoáng sản phân tán, nhỏ lẻ
-    ///
-    /// Minerals in areas of small, scattered deposits
-    #[serde(rename = "scattered")]
-    Scattered,
-}
-
-impl MineralGroup {
-    /// The code written in the form.
-    pub const fn code(self) -> &'static str {
-        match self {
-            MineralGroup::BuildingMaterials => "buildingMaterials",
-            MineralGroup::Peat => "peat",
-            MineralGroup::Scattered => "scattered",
-        }
-    }
-
-    /// The label in `lang`.
-    pub const fn label(self, lang: hoso_forms::Lang) -> &'static str {
-        match (self, lang) {
-            (MineralGroup::BuildingMaterials, hoso_forms::Lang::Vi) => {
-                "Khoáng sản làm vật liệu xây dựng thông thường"
-            }
-            (MineralGroup::BuildingMaterials, hoso_forms::Lang::En) => {
-                "Minerals for common building materials"
-            }
-            (MineralGroup::Peat, hoso_forms::Lang::Vi) => "Than bùn",
-            (MineralGroup::Peat, hoso_forms::Lang::En) => "Peat",
-            (MineralGroup::Scattered, hoso_forms::Lang::Vi) => {
-                "Khoáng sản ở khu vực có khoáng sản phân tán, nhỏ lẻ"
-            }
-            (MineralGroup::Scattered, hoso_forms::Lang::En) => {
-                "Minerals in areas of small, scattered deposits"
-            }
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -190,7 +127,7 @@ pub struct Mine {
     ///
     /// Mineral group within provincial competence
     #[serde(rename = "mineralGroup")]
-    pub mineral_group: MineralGroup,
+    pub mineral_group: crate::common::MineralGroup,
     /// Vị trí khu vực khai thác (thôn, xã, huyện, tỉnh)
     ///
     /// Location of the area (village, commune, district, province)
@@ -207,7 +144,7 @@ pub struct Mine {
     ///
     /// VN-2000 coordinates, central meridian 106°00′, 3° zone; at least 3 points.
     #[serde(rename = "cornerPoints")]
-    pub corner_points: Vec<CornerPoint>,
+    pub corner_points: Vec<crate::common::CornerPoint>,
     /// Quyết định phê duyệt trữ lượng khoáng sản
     ///
     /// Decision approving the mineral reserves

@@ -60,19 +60,6 @@ impl FormType for DonKhaiThacTanThuKhoangSan {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CornerPoint {
-    /// Số hiệu điểm góc
-    ///
-    /// Corner point number
-    pub code: String,
-    /// Tọa độ điểm góc (VN-2000)
-    ///
-    /// Corner point coordinates (VN-2000)
-    pub coordinates: crate::common::Vn2000Point,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Decision {
     /// Số
     ///
@@ -126,7 +113,7 @@ pub struct Recovery {
     ///
     /// VN-2000 coordinates, central meridian 106°00′, 3° zone; at least 3 points.
     #[serde(rename = "cornerPoints")]
-    pub corner_points: Vec<CornerPoint>,
+    pub corner_points: Vec<crate::common::CornerPoint>,
     /// Khối lượng khoáng sản dự kiến tận thu
     ///
     /// Expected quantity to recover

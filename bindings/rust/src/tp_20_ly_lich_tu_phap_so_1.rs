@@ -76,7 +76,7 @@ pub struct ToKhaiYeuCauCapPhieuLyLichTuPhapSo1 {
     ///
     /// Without gaps, from the 14th birthday to today.
     #[serde(rename = "residenceHistory")]
-    pub residence_history: Vec<ResidencePeriod>,
+    pub residence_history: Vec<crate::common::ResidencePeriod>,
     /// Án tích (tự khai)
     ///
     /// Criminal convictions (self-declared)
@@ -85,7 +85,7 @@ pub struct ToKhaiYeuCauCapPhieuLyLichTuPhapSo1 {
     ///
     /// Leave out if never convicted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub convictions: Option<Vec<Conviction>>,
+    pub convictions: Option<Vec<crate::common::Conviction>>,
     /// Nội dung yêu cầu
     ///
     /// The request
@@ -115,73 +115,6 @@ pub struct ToKhaiYeuCauCapPhieuLyLichTuPhapSo1 {
 
 impl FormType for ToKhaiYeuCauCapPhieuLyLichTuPhapSo1 {
     const PROCEDURE: &'static str = PROCEDURE;
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Conviction {
-    /// Bản án số
-    ///
-    /// Judgment number
-    pub judgment: String,
-    /// Ngày tuyên án
-    ///
-    /// Date of judgment
-    #[serde(rename = "judgmentDate")]
-    pub judgment_date: hoso_forms::Date,
-    /// Tòa án đã xét xử
-    ///
-    /// Court
-    pub court: String,
-    /// Tội danh
-    ///
-    /// Offence
-    pub offence: String,
-    /// Hình phạt
-    ///
-    /// Sentence
-    pub sentence: String,
-    /// Ngày chấp hành xong bản án
-    ///
-    /// Date the sentence was served
-    #[serde(rename = "completedOn")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_on: Option<hoso_forms::Date>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ResidencePeriod {
-    /// Từ ngày
-    ///
-    /// From
-    ///
-    /// Nếu chỉ nhớ tháng, năm thì ghi ngày đầu tháng.
-    ///
-    /// If only the month is known, give its first day.
-    pub from: hoso_forms::Date,
-    /// Đến ngày
-    ///
-    /// Until
-    ///
-    /// Bỏ trống với nơi cư trú hiện nay.
-    ///
-    /// Leave out for the current residence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<hoso_forms::Date>,
-    /// Nơi thường trú, tạm trú
-    ///
-    /// Permanent or temporary residence
-    pub address: crate::common::Address,
-    /// Nghề nghiệp
-    ///
-    /// Occupation
-    pub occupation: String,
-    /// Nơi làm việc, học tập
-    ///
-    /// Place of work or study
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workplace: Option<String>,
 }
 
 /// Thông tin về cha, mẹ, vợ hoặc chồng

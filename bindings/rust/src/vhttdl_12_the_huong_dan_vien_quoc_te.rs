@@ -62,7 +62,7 @@ pub struct DonDeNghiCapTheHuongDanVienDuLichQuocTe {
     ///
     /// Work history and guiding experience
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experience: Option<Vec<Experience>>,
+    pub experience: Option<Vec<crate::common::Experience>>,
     /// Cam kết
     ///
     /// Undertaking
@@ -79,32 +79,6 @@ pub struct DonDeNghiCapTheHuongDanVienDuLichQuocTe {
 
 impl FormType for DonDeNghiCapTheHuongDanVienDuLichQuocTe {
     const PROCEDURE: &'static str = PROCEDURE;
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Experience {
-    /// Từ ngày
-    ///
-    /// From
-    pub from: hoso_forms::Date,
-    /// Đến ngày
-    ///
-    /// To
-    ///
-    /// Bỏ trống nếu đang làm việc.
-    ///
-    /// Leave out if still employed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<hoso_forms::Date>,
-    /// Đơn vị công tác
-    ///
-    /// Employer
-    pub employer: String,
-    /// Công việc, chức danh
-    ///
-    /// Work or position
-    pub position: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

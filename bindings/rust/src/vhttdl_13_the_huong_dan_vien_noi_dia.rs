@@ -53,7 +53,7 @@ pub struct DonDeNghiCapTheHuongDanVienDuLichNoiDia {
     ///
     /// Work history and guiding experience
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub experience: Option<Vec<Experience>>,
+    pub experience: Option<Vec<crate::common::Experience>>,
     /// Cam kết
     ///
     /// Undertaking
@@ -70,32 +70,6 @@ pub struct DonDeNghiCapTheHuongDanVienDuLichNoiDia {
 
 impl FormType for DonDeNghiCapTheHuongDanVienDuLichNoiDia {
     const PROCEDURE: &'static str = PROCEDURE;
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Experience {
-    /// Từ ngày
-    ///
-    /// From
-    pub from: hoso_forms::Date,
-    /// Đến ngày
-    ///
-    /// To
-    ///
-    /// Bỏ trống nếu đang làm việc.
-    ///
-    /// Leave out if still employed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<hoso_forms::Date>,
-    /// Đơn vị công tác
-    ///
-    /// Employer
-    pub employer: String,
-    /// Công việc, chức danh
-    ///
-    /// Work or position
-    pub position: String,
 }
 
 /// Loại thẻ

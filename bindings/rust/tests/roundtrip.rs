@@ -108,8 +108,8 @@ fn every_form_round_trips_its_examples_in_both_encodings() {
 
 #[test]
 fn typed_access_reads_like_the_form() {
-    use hoso_bindings::common::{Applicant, IdentityNumber};
-    use hoso_bindings::tnmt_02_khai_thac_nuoc_duoi_dat::{DonKhaiThacNuocDuoiDat, WaterUse};
+    use hoso_bindings::common::{Applicant, IdentityNumber, WaterUse};
+    use hoso_bindings::tnmt_02_khai_thac_nuoc_duoi_dat::DonKhaiThacNuocDuoiDat;
 
     let form =
         DonKhaiThacNuocDuoiDat::from_xml(&read("tnmt-02-khai-thac-nuoc-duoi-dat", "valid.xml"))

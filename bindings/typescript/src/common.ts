@@ -126,6 +126,79 @@ export const AttachmentMediaTypeLabels: Record<AttachmentMediaType, { vi: string
   "application/xml": { vi: "Tài liệu XML", en: "XML document" },
 };
 
+export interface Building {
+  /**
+   * Loại tài sản
+   *
+   * Kind of asset
+   */
+  kind: BuildingKind;
+  /**
+   * Tên nhà ở, công trình
+   *
+   * Name of the house or works
+   */
+  name: string;
+  /**
+   * Trên thửa đất số
+   *
+   * On plot number
+   */
+  plotNumber?: number;
+  /**
+   * Diện tích xây dựng (m²)
+   *
+   * Built-up area (m²)
+   */
+  footprintArea: number;
+  /**
+   * Diện tích sàn (m²)
+   *
+   * Floor area (m²)
+   *
+   * Đối với nhà và công trình dạng nhà.
+   *
+   * For houses and building-like works.
+   */
+  floorArea?: number;
+  /**
+   * Công suất (đối với công trình không phải dạng nhà)
+   *
+   * Capacity (for works other than buildings)
+   */
+  capacity?: string;
+  /**
+   * Hình thức sở hữu
+   *
+   * Form of ownership
+   */
+  ownership: BuildingOwnership;
+  /**
+   * Kết cấu
+   *
+   * Structure
+   */
+  structure: string;
+  /**
+   * Số tầng
+   *
+   * Number of storeys
+   */
+  floors: number;
+  /**
+   * Năm hoàn thành xây dựng
+   *
+   * Year of completion
+   */
+  yearBuilt?: number;
+  /**
+   * Thời hạn sở hữu đến ngày
+   *
+   * Owned until
+   */
+  ownedUntil?: string;
+}
+
 export interface BusinessRegistration {
   /**
    * Số giấy chứng nhận đăng ký doanh nghiệp hoặc quyết định thành lập
@@ -151,7 +224,92 @@ export type Cccd = string;
 
 export type Cmnd = string;
 
+export interface Conviction {
+  /**
+   * Bản án số
+   *
+   * Judgment number
+   */
+  judgment: string;
+  /**
+   * Ngày tuyên án
+   *
+   * Date of judgment
+   */
+  judgmentDate: string;
+  /**
+   * Tòa án đã xét xử
+   *
+   * Court
+   */
+  court: string;
+  /**
+   * Tội danh
+   *
+   * Offence
+   */
+  offence: string;
+  /**
+   * Hình phạt
+   *
+   * Sentence
+   */
+  sentence: string;
+  /**
+   * Ngày chấp hành xong bản án
+   *
+   * Date the sentence was served
+   */
+  completedOn?: string;
+}
+
+export interface CornerPoint {
+  /**
+   * Số hiệu điểm góc
+   *
+   * Corner point number
+   */
+  code: string;
+  /**
+   * Tọa độ điểm góc (VN-2000)
+   *
+   * Corner point coordinates (VN-2000)
+   */
+  coordinates: Vn2000Point;
+}
+
 export type Email = string;
+
+export interface Experience {
+  /**
+   * Từ ngày
+   *
+   * From
+   */
+  from: string;
+  /**
+   * Đến ngày
+   *
+   * To
+   *
+   * Bỏ trống nếu đang làm việc.
+   *
+   * Leave out if still employed.
+   */
+  to?: string;
+  /**
+   * Đơn vị công tác
+   *
+   * Employer
+   */
+  employer: string;
+  /**
+   * Công việc, chức danh
+   *
+   * Work or position
+   */
+  position: string;
+}
 
 export type FullName = string;
 
@@ -195,7 +353,94 @@ export interface IdentityPaper {
   issuedBy: string;
 }
 
+export type LandType =
+  | "LUC"
+  | "CLN"
+  | "RSX"
+  | "NTS"
+  | "ONT"
+  | "ODT"
+  | "TSC"
+  | "DTS"
+  | "DGD"
+  | "DYT"
+  | "SKK"
+  | "SKC"
+  | "TMD"
+  | "SKS"
+  | "SKX"
+  | "TON";
+
+/** The labels of LandType, in Vietnamese and English. */
+export const LandTypeLabels: Record<LandType, { vi: string; en: string }> = {
+  "LUC": { vi: "Đất chuyên trồng lúa nước", en: "Paddy land (wet rice)" },
+  "CLN": { vi: "Đất trồng cây lâu năm", en: "Perennial crop land" },
+  "RSX": { vi: "Đất rừng sản xuất", en: "Production forest land" },
+  "NTS": { vi: "Đất nuôi trồng thủy sản", en: "Aquaculture land" },
+  "ONT": { vi: "Đất ở tại nông thôn", en: "Rural residential land" },
+  "ODT": { vi: "Đất ở tại đô thị", en: "Urban residential land" },
+  "TSC": { vi: "Đất xây dựng trụ sở cơ quan", en: "Land for government offices" },
+  "DTS": { vi: "Đất xây dựng trụ sở của tổ chức sự nghiệp", en: "Land for offices of public-service bodies" },
+  "DGD": { vi: "Đất xây dựng cơ sở giáo dục và đào tạo", en: "Land for education and training" },
+  "DYT": { vi: "Đất xây dựng cơ sở y tế", en: "Land for health care" },
+  "SKK": { vi: "Đất khu công nghiệp", en: "Industrial park land" },
+  "SKC": { vi: "Đất cơ sở sản xuất phi nông nghiệp", en: "Land for non-agricultural production" },
+  "TMD": { vi: "Đất thương mại, dịch vụ", en: "Commercial and service land" },
+  "SKS": { vi: "Đất sử dụng cho hoạt động khoáng sản", en: "Land for mineral activities" },
+  "SKX": { vi: "Đất sản xuất vật liệu xây dựng, làm đồ gốm", en: "Land for building-material and ceramics production" },
+  "TON": { vi: "Đất cơ sở tôn giáo", en: "Land of religious establishments" },
+};
+
+export interface LandUse {
+  /**
+   * Mục đích sử dụng
+   *
+   * Land use
+   */
+  purpose: LandType;
+  /**
+   * Diện tích sử dụng vào mục đích này (m²)
+   *
+   * Area used for this purpose (m²)
+   */
+  area?: number;
+  /**
+   * Sử dụng từ ngày
+   *
+   * In this use since
+   */
+  since: string;
+}
+
+export type LandUserKind =
+  | "domestic"
+  | "religious"
+  | "overseasVietnamese"
+  | "foreignInvested"
+  | "diplomatic";
+
+/** The labels of LandUserKind, in Vietnamese and English. */
+export const LandUserKindLabels: Record<LandUserKind, { vi: string; en: string }> = {
+  "domestic": { vi: "Tổ chức trong nước", en: "Domestic organisation" },
+  "religious": { vi: "Cơ sở tôn giáo", en: "Religious establishment" },
+  "overseasVietnamese": { vi: "Người Việt Nam định cư ở nước ngoài thực hiện dự án đầu tư", en: "Overseas Vietnamese carrying out an investment project" },
+  "foreignInvested": { vi: "Doanh nghiệp có vốn đầu tư nước ngoài", en: "Foreign-invested enterprise" },
+  "diplomatic": { vi: "Tổ chức nước ngoài có chức năng ngoại giao", en: "Foreign organisation with diplomatic functions" },
+};
+
 export type LongText = string;
+
+export type MineralGroup =
+  | "buildingMaterials"
+  | "peat"
+  | "scattered";
+
+/** The labels of MineralGroup, in Vietnamese and English. */
+export const MineralGroupLabels: Record<MineralGroup, { vi: string; en: string }> = {
+  "buildingMaterials": { vi: "Khoáng sản làm vật liệu xây dựng thông thường", en: "Minerals for common building materials" },
+  "peat": { vi: "Than bùn", en: "Peat" },
+  "scattered": { vi: "Khoáng sản ở khu vực có khoáng sản phân tán, nhỏ lẻ", en: "Minerals in areas of small, scattered deposits" },
+};
 
 export interface Organisation {
   /**
@@ -313,6 +558,116 @@ export interface Person {
 
 export type Phone = string;
 
+export interface PlantedAsset {
+  /**
+   * Loại cây chủ yếu
+   *
+   * Main species
+   */
+  species: string;
+  /**
+   * Diện tích (m²)
+   *
+   * Area (m²)
+   */
+  area: number;
+  /**
+   * Nguồn gốc tạo lập
+   *
+   * How it was established
+   */
+  origin: PlantedAssetOrigin;
+  /**
+   * Hình thức sở hữu
+   *
+   * Form of ownership
+   */
+  ownership: PlantedAssetOwnership;
+  /**
+   * Thời hạn sở hữu đến ngày
+   *
+   * Owned until
+   */
+  ownedUntil?: string;
+}
+
+export interface Plot {
+  /**
+   * Thửa đất số
+   *
+   * Plot number
+   */
+  plotNumber: number;
+  /**
+   * Tờ bản đồ số
+   *
+   * Map sheet number
+   */
+  mapSheet: number;
+  /**
+   * Địa chỉ thửa đất
+   *
+   * Address of the plot
+   */
+  address: Address;
+  /**
+   * Diện tích (m²)
+   *
+   * Area (m²)
+   *
+   * Làm tròn đến một chữ số thập phân.
+   *
+   * Rounded to one decimal place.
+   */
+  area: number;
+  /**
+   * Diện tích sử dụng chung (m²)
+   *
+   * Area in shared use (m²)
+   */
+  sharedArea: number;
+  /**
+   * Diện tích sử dụng riêng (m²)
+   *
+   * Area in private use (m²)
+   *
+   * Diện tích chung và riêng cộng lại bằng diện tích thửa đất.
+   *
+   * Shared and private areas add up to the plot's area.
+   */
+  privateArea: number;
+  /**
+   * Mục đích sử dụng đất
+   *
+   * Land uses
+   */
+  uses: Array<LandUse>;
+  /**
+   * Thời hạn đề nghị được sử dụng đất
+   *
+   * Requested term of use
+   */
+  term: PlotTerm;
+  /**
+   * Nguồn gốc sử dụng
+   *
+   * Origin of the use right
+   */
+  origin: PlotOrigin;
+  /**
+   * Diễn giải nguồn gốc sử dụng
+   *
+   * Details of the origin
+   */
+  originDetail?: string;
+  /**
+   * Quyền sử dụng hạn chế đối với thửa đất liền kề
+   *
+   * Limited rights over adjacent plots
+   */
+  restrictedRights?: string;
+}
+
 export interface Representative {
   /**
    * Họ và tên người đại diện
@@ -332,6 +687,47 @@ export interface Representative {
    * Identity document
    */
   identity: IdentityPaper;
+}
+
+export interface ResidencePeriod {
+  /**
+   * Từ ngày
+   *
+   * From
+   *
+   * Nếu chỉ nhớ tháng, năm thì ghi ngày đầu tháng.
+   *
+   * If only the month is known, give its first day.
+   */
+  from: string;
+  /**
+   * Đến ngày
+   *
+   * Until
+   *
+   * Bỏ trống với nơi cư trú hiện nay.
+   *
+   * Leave out for the current residence.
+   */
+  to?: string;
+  /**
+   * Nơi thường trú, tạm trú
+   *
+   * Permanent or temporary residence
+   */
+  address: Address;
+  /**
+   * Nghề nghiệp
+   *
+   * Occupation
+   */
+  occupation: string;
+  /**
+   * Nơi làm việc, học tập
+   *
+   * Place of work or study
+   */
+  workplace?: string;
 }
 
 export type ShortText = string;
@@ -368,6 +764,131 @@ export interface Vn2000Point {
    */
   zone: Vn2000PointZone;
 }
+
+export type WaterUse =
+  | "domestic"
+  | "industrial"
+  | "irrigation"
+  | "aquaculture"
+  | "other";
+
+/** The labels of WaterUse, in Vietnamese and English. */
+export const WaterUseLabels: Record<WaterUse, { vi: string; en: string }> = {
+  "domestic": { vi: "Cấp nước sinh hoạt", en: "Domestic supply" },
+  "industrial": { vi: "Sản xuất, kinh doanh, dịch vụ", en: "Industry, business and services" },
+  "irrigation": { vi: "Tưới", en: "Irrigation" },
+  "aquaculture": { vi: "Nuôi trồng thủy sản", en: "Aquaculture" },
+  "other": { vi: "Mục đích khác", en: "Other purposes" },
+};
+
+/**
+ * Loại tài sản
+ *
+ * Kind of asset
+ */
+export type BuildingKind =
+  | "house"
+  | "works";
+
+/** The labels of BuildingKind, in Vietnamese and English. */
+export const BuildingKindLabels: Record<BuildingKind, { vi: string; en: string }> = {
+  "house": { vi: "Nhà ở", en: "House" },
+  "works": { vi: "Công trình xây dựng khác", en: "Other construction works" },
+};
+
+/**
+ * Hình thức sở hữu
+ *
+ * Form of ownership
+ */
+export type BuildingOwnership =
+  | "private"
+  | "shared";
+
+/** The labels of BuildingOwnership, in Vietnamese and English. */
+export const BuildingOwnershipLabels: Record<BuildingOwnership, { vi: string; en: string }> = {
+  "private": { vi: "Sở hữu riêng", en: "Private ownership" },
+  "shared": { vi: "Sở hữu chung", en: "Shared ownership" },
+};
+
+/**
+ * Nguồn gốc tạo lập
+ *
+ * How it was established
+ */
+export type PlantedAssetOrigin =
+  | "selfPlanted"
+  | "stateAllocatedWithFee"
+  | "transferred";
+
+/** The labels of PlantedAssetOrigin, in Vietnamese and English. */
+export const PlantedAssetOriginLabels: Record<PlantedAssetOrigin, { vi: string; en: string }> = {
+  "selfPlanted": { vi: "Tự trồng bằng vốn của mình", en: "Planted with own funds" },
+  "stateAllocatedWithFee": { vi: "Nhà nước giao có thu tiền", en: "Allocated by the State against payment" },
+  "transferred": { vi: "Nhận chuyển quyền", en: "Acquired by transfer" },
+};
+
+/**
+ * Hình thức sở hữu
+ *
+ * Form of ownership
+ */
+export type PlantedAssetOwnership =
+  | "private"
+  | "shared";
+
+/** The labels of PlantedAssetOwnership, in Vietnamese and English. */
+export const PlantedAssetOwnershipLabels: Record<PlantedAssetOwnership, { vi: string; en: string }> = {
+  "private": { vi: "Sở hữu riêng", en: "Private ownership" },
+  "shared": { vi: "Sở hữu chung", en: "Shared ownership" },
+};
+
+/**
+ * Thời hạn đề nghị được sử dụng đất
+ *
+ * Requested term of use
+ */
+export type PlotTerm =
+  | { until: string; longTerm?: never }
+  | { longTerm: PlotTermLongTerm; until?: never };
+
+/**
+ * Sử dụng lâu dài
+ *
+ * Long-term use
+ */
+export type PlotTermLongTerm =
+  | "longTerm";
+
+/** The labels of PlotTermLongTerm, in Vietnamese and English. */
+export const PlotTermLongTermLabels: Record<PlotTermLongTerm, { vi: string; en: string }> = {
+  "longTerm": { vi: "Lâu dài", en: "Long-term" },
+};
+
+/**
+ * Nguồn gốc sử dụng
+ *
+ * Origin of the use right
+ */
+export type PlotOrigin =
+  | "allocatedNoFee"
+  | "allocatedWithFee"
+  | "leaseAnnual"
+  | "leaseLumpSum"
+  | "recognised"
+  | "transferred"
+  | "other";
+
+/** The labels of PlotOrigin, in Vietnamese and English. */
+export const PlotOriginLabels: Record<PlotOrigin, { vi: string; en: string }> = {
+  "allocatedNoFee": { vi: "Nhà nước giao đất không thu tiền sử dụng đất", en: "Allocated by the State without a land-use fee" },
+  "allocatedWithFee": { vi: "Nhà nước giao đất có thu tiền sử dụng đất", en: "Allocated by the State against a land-use fee" },
+  "leaseAnnual": { vi: "Nhà nước cho thuê đất trả tiền thuê hằng năm", en: "Leased from the State, rent paid yearly" },
+  "leaseLumpSum": { vi: "Nhà nước cho thuê đất trả tiền thuê một lần", en: "Leased from the State, rent paid once" },
+  "recognised": { vi: "Công nhận quyền sử dụng đất", en: "Recognition of the land-use right" },
+  "transferred": { vi: "Nhận chuyển nhượng, nhận góp vốn, nhận tặng cho quyền sử dụng đất", en: "Transfer, capital contribution or gift of the land-use right" },
+  "other": { vi: "Nguồn gốc khác", en: "Other origin" },
+};
 
 /**
  * Múi chiếu

@@ -143,6 +143,41 @@ export interface Asset {
   ownershipTerm?: string;
 }
 
+export interface HouseholdLandUse {
+  /**
+   * Mục đích sử dụng
+   *
+   * Land-use purpose
+   *
+   * Mã loại đất theo quy định về thống kê, kiểm kê đất đai.
+   *
+   * The land-type code of the land statistics rules.
+   */
+  purpose: LandPurpose;
+  /**
+   * Diện tích (m²)
+   *
+   * Area (m²)
+   */
+  area: number;
+  /**
+   * Thời điểm bắt đầu sử dụng
+   *
+   * In use since
+   */
+  since: string;
+  /**
+   * Thời hạn đề nghị được sử dụng đất
+   *
+   * Requested term of use
+   *
+   * Ghi "Lâu dài" hoặc ngày hết hạn.
+   *
+   * "Long-term" or the end date.
+   */
+  term: LandTerm;
+}
+
 export interface HouseholdMember {
   /**
    * Họ và tên
@@ -205,41 +240,6 @@ export const LandPurposeLabels: Record<LandPurpose, { vi: string; en: string }> 
 export type LandTerm =
   | { permanent: LandTermPermanent; until?: never }
   | { until: string; permanent?: never };
-
-export interface LandUse {
-  /**
-   * Mục đích sử dụng
-   *
-   * Land-use purpose
-   *
-   * Mã loại đất theo quy định về thống kê, kiểm kê đất đai.
-   *
-   * The land-type code of the land statistics rules.
-   */
-  purpose: LandPurpose;
-  /**
-   * Diện tích (m²)
-   *
-   * Area (m²)
-   */
-  area: number;
-  /**
-   * Thời điểm bắt đầu sử dụng
-   *
-   * In use since
-   */
-  since: string;
-  /**
-   * Thời hạn đề nghị được sử dụng đất
-   *
-   * Requested term of use
-   *
-   * Ghi "Lâu dài" hoặc ngày hết hạn.
-   *
-   * "Long-term" or the end date.
-   */
-  term: LandTerm;
-}
 
 /**
  * Loại tài sản
@@ -453,7 +453,7 @@ export interface LandPlot {
    *
    * Purposes, start and term of use
    */
-  uses: Array<LandUse>;
+  uses: Array<HouseholdLandUse>;
   /**
    * Nguồn gốc sử dụng
    *

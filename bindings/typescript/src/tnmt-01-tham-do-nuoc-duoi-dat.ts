@@ -89,22 +89,6 @@ export interface ExplorationWell {
   plannedFlow?: number;
 }
 
-export type WaterUse =
-  | "domestic"
-  | "industrial"
-  | "irrigation"
-  | "aquaculture"
-  | "other";
-
-/** The labels of WaterUse, in Vietnamese and English. */
-export const WaterUseLabels: Record<WaterUse, { vi: string; en: string }> = {
-  "domestic": { vi: "Cấp nước sinh hoạt", en: "Domestic supply" },
-  "industrial": { vi: "Sản xuất, kinh doanh, dịch vụ", en: "Industry, business and services" },
-  "irrigation": { vi: "Tưới", en: "Irrigation" },
-  "aquaculture": { vi: "Nuôi trồng thủy sản", en: "Aquaculture" },
-  "other": { vi: "Mục đích khác", en: "Other purposes" },
-};
-
 /**
  * Thông tin về công trình thăm dò
  *
@@ -132,7 +116,7 @@ export interface Works {
    *
    * Purposes of the exploration (planned use of the water)
    */
-  purposes: Array<WaterUse>;
+  purposes: Array<common.WaterUse>;
   /**
    * Tầng chứa nước thăm dò
    *

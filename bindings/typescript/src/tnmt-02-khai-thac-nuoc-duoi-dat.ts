@@ -46,22 +46,6 @@ export interface DonKhaiThacNuocDuoiDat {
 /** This procedure's form. */
 export type Form = DonKhaiThacNuocDuoiDat;
 
-export type WaterUse =
-  | "domestic"
-  | "industrial"
-  | "irrigation"
-  | "aquaculture"
-  | "other";
-
-/** The labels of WaterUse, in Vietnamese and English. */
-export const WaterUseLabels: Record<WaterUse, { vi: string; en: string }> = {
-  "domestic": { vi: "Cấp nước sinh hoạt", en: "Domestic supply" },
-  "industrial": { vi: "Sản xuất, kinh doanh, dịch vụ", en: "Industry, business and services" },
-  "irrigation": { vi: "Tưới", en: "Irrigation" },
-  "aquaculture": { vi: "Nuôi trồng thủy sản", en: "Aquaculture" },
-  "other": { vi: "Mục đích khác", en: "Other purposes" },
-};
-
 export interface Well {
   /**
    * Số hiệu giếng
@@ -136,7 +120,7 @@ export interface Works {
    *
    * Purposes of the extraction
    */
-  purposes: Array<WaterUse>;
+  purposes: Array<common.WaterUse>;
   /**
    * Tầng chứa nước khai thác
    *

@@ -62,21 +62,6 @@ export interface DonThamDoKhoangSan {
 /** This procedure's form. */
 export type Form = DonThamDoKhoangSan;
 
-export interface CornerPoint {
-  /**
-   * Số hiệu điểm góc
-   *
-   * Corner point number
-   */
-  code: string;
-  /**
-   * Tọa độ điểm góc (VN-2000)
-   *
-   * Corner point coordinates (VN-2000)
-   */
-  coordinates: common.Vn2000Point;
-}
-
 export interface Licence {
   /**
    * Số
@@ -98,18 +83,6 @@ export interface Licence {
   issuedBy: string;
 }
 
-export type MineralGroup =
-  | "buildingMaterials"
-  | "peat"
-  | "scattered";
-
-/** The labels of MineralGroup, in Vietnamese and English. */
-export const MineralGroupLabels: Record<MineralGroup, { vi: string; en: string }> = {
-  "buildingMaterials": { vi: "Khoáng sản làm vật liệu xây dựng thông thường", en: "Minerals for common building materials" },
-  "peat": { vi: "Than bùn", en: "Peat" },
-  "scattered": { vi: "Khoáng sản ở khu vực có khoáng sản phân tán, nhỏ lẻ", en: "Minerals in areas of small, scattered deposits" },
-};
-
 /**
  * Khoáng sản và khu vực đề nghị thăm dò
  *
@@ -127,7 +100,7 @@ export interface Area {
    *
    * Mineral group within provincial competence
    */
-  mineralGroup: MineralGroup;
+  mineralGroup: common.MineralGroup;
   /**
    * Vị trí khu vực thăm dò (thôn, xã, huyện, tỉnh)
    *
@@ -153,7 +126,7 @@ export interface Area {
    *
    * VN-2000 coordinates, central meridian 106°00′, 3° zone; at least 3 points.
    */
-  cornerPoints: Array<CornerPoint>;
+  cornerPoints: Array<common.CornerPoint>;
   /**
    * Độ sâu (cote) thăm dò thấp nhất (m)
    *

@@ -66,21 +66,6 @@ export type AnnualOutput =
   | { cubicMetresPerYear: number; tonnesPerYear?: never }
   | { tonnesPerYear: number; cubicMetresPerYear?: never };
 
-export interface CornerPoint {
-  /**
-   * Số hiệu điểm góc
-   *
-   * Corner point number
-   */
-  code: string;
-  /**
-   * Tọa độ điểm góc (VN-2000)
-   *
-   * Corner point coordinates (VN-2000)
-   */
-  coordinates: common.Vn2000Point;
-}
-
 export interface Decision {
   /**
    * Số
@@ -101,18 +86,6 @@ export interface Decision {
    */
   issuedBy: string;
 }
-
-export type MineralGroup =
-  | "buildingMaterials"
-  | "peat"
-  | "scattered";
-
-/** The labels of MineralGroup, in Vietnamese and English. */
-export const MineralGroupLabels: Record<MineralGroup, { vi: string; en: string }> = {
-  "buildingMaterials": { vi: "Khoáng sản làm vật liệu xây dựng thông thường", en: "Minerals for common building materials" },
-  "peat": { vi: "Than bùn", en: "Peat" },
-  "scattered": { vi: "Khoáng sản ở khu vực có khoáng sản phân tán, nhỏ lẻ", en: "Minerals in areas of small, scattered deposits" },
-};
 
 export type Reserve =
   | { cubicMetres: number; tonnes?: never }
@@ -135,7 +108,7 @@ export interface Mine {
    *
    * Mineral group within provincial competence
    */
-  mineralGroup: MineralGroup;
+  mineralGroup: common.MineralGroup;
   /**
    * Vị trí khu vực khai thác (thôn, xã, huyện, tỉnh)
    *
@@ -157,7 +130,7 @@ export interface Mine {
    *
    * VN-2000 coordinates, central meridian 106°00′, 3° zone; at least 3 points.
    */
-  cornerPoints: Array<CornerPoint>;
+  cornerPoints: Array<common.CornerPoint>;
   /**
    * Quyết định phê duyệt trữ lượng khoáng sản
    *

@@ -56,21 +56,6 @@ export interface DonKhaiThacTanThuKhoangSan {
 /** This procedure's form. */
 export type Form = DonKhaiThacTanThuKhoangSan;
 
-export interface CornerPoint {
-  /**
-   * Số hiệu điểm góc
-   *
-   * Corner point number
-   */
-  code: string;
-  /**
-   * Tọa độ điểm góc (VN-2000)
-   *
-   * Corner point coordinates (VN-2000)
-   */
-  coordinates: common.Vn2000Point;
-}
-
 export interface Decision {
   /**
    * Số
@@ -137,7 +122,7 @@ export interface Recovery {
    *
    * VN-2000 coordinates, central meridian 106°00′, 3° zone; at least 3 points.
    */
-  cornerPoints: Array<CornerPoint>;
+  cornerPoints: Array<common.CornerPoint>;
   /**
    * Khối lượng khoáng sản dự kiến tận thu
    *

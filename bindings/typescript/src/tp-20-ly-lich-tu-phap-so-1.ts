@@ -74,7 +74,7 @@ export interface ToKhaiYeuCauCapPhieuLyLichTuPhapSo1 {
    *
    * Without gaps, from the 14th birthday to today.
    */
-  residenceHistory: Array<ResidencePeriod>;
+  residenceHistory: Array<common.ResidencePeriod>;
   /**
    * Án tích (tự khai)
    *
@@ -84,7 +84,7 @@ export interface ToKhaiYeuCauCapPhieuLyLichTuPhapSo1 {
    *
    * Leave out if never convicted.
    */
-  convictions?: Array<Conviction>;
+  convictions?: Array<common.Conviction>;
   /**
    * Nội dung yêu cầu
    *
@@ -121,86 +121,6 @@ export interface ToKhaiYeuCauCapPhieuLyLichTuPhapSo1 {
 
 /** This procedure's form. */
 export type Form = ToKhaiYeuCauCapPhieuLyLichTuPhapSo1;
-
-export interface Conviction {
-  /**
-   * Bản án số
-   *
-   * Judgment number
-   */
-  judgment: string;
-  /**
-   * Ngày tuyên án
-   *
-   * Date of judgment
-   */
-  judgmentDate: string;
-  /**
-   * Tòa án đã xét xử
-   *
-   * Court
-   */
-  court: string;
-  /**
-   * Tội danh
-   *
-   * Offence
-   */
-  offence: string;
-  /**
-   * Hình phạt
-   *
-   * Sentence
-   */
-  sentence: string;
-  /**
-   * Ngày chấp hành xong bản án
-   *
-   * Date the sentence was served
-   */
-  completedOn?: string;
-}
-
-export interface ResidencePeriod {
-  /**
-   * Từ ngày
-   *
-   * From
-   *
-   * Nếu chỉ nhớ tháng, năm thì ghi ngày đầu tháng.
-   *
-   * If only the month is known, give its first day.
-   */
-  from: string;
-  /**
-   * Đến ngày
-   *
-   * Until
-   *
-   * Bỏ trống với nơi cư trú hiện nay.
-   *
-   * Leave out for the current residence.
-   */
-  to?: string;
-  /**
-   * Nơi thường trú, tạm trú
-   *
-   * Permanent or temporary residence
-   */
-  address: common.Address;
-  /**
-   * Nghề nghiệp
-   *
-   * Occupation
-   */
-  occupation: string;
-  /**
-   * Nơi làm việc, học tập
-   *
-   * Place of work or study
-   */
-  workplace?: string;
-}
 
 /**
  * Thông tin về cha, mẹ, vợ hoặc chồng

@@ -60,7 +60,7 @@ export interface DonDeNghiCapTheHuongDanVienDuLichQuocTe {
    *
    * Work history and guiding experience
    */
-  experience?: Array<Experience>;
+  experience?: Array<common.Experience>;
   /**
    * Cam kết
    *
@@ -81,37 +81,6 @@ export interface DonDeNghiCapTheHuongDanVienDuLichQuocTe {
 
 /** This procedure's form. */
 export type Form = DonDeNghiCapTheHuongDanVienDuLichQuocTe;
-
-export interface Experience {
-  /**
-   * Từ ngày
-   *
-   * From
-   */
-  from: string;
-  /**
-   * Đến ngày
-   *
-   * To
-   *
-   * Bỏ trống nếu đang làm việc.
-   *
-   * Leave out if still employed.
-   */
-  to?: string;
-  /**
-   * Đơn vị công tác
-   *
-   * Employer
-   */
-  employer: string;
-  /**
-   * Công việc, chức danh
-   *
-   * Work or position
-   */
-  position: string;
-}
 
 export interface ForeignLanguage {
   /**

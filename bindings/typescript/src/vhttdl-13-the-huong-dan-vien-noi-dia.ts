@@ -50,7 +50,7 @@ export interface DonDeNghiCapTheHuongDanVienDuLichNoiDia {
    *
    * Work history and guiding experience
    */
-  experience?: Array<Experience>;
+  experience?: Array<common.Experience>;
   /**
    * Cam kết
    *
@@ -71,37 +71,6 @@ export interface DonDeNghiCapTheHuongDanVienDuLichNoiDia {
 
 /** This procedure's form. */
 export type Form = DonDeNghiCapTheHuongDanVienDuLichNoiDia;
-
-export interface Experience {
-  /**
-   * Từ ngày
-   *
-   * From
-   */
-  from: string;
-  /**
-   * Đến ngày
-   *
-   * To
-   *
-   * Bỏ trống nếu đang làm việc.
-   *
-   * Leave out if still employed.
-   */
-  to?: string;
-  /**
-   * Đơn vị công tác
-   *
-   * Employer
-   */
-  employer: string;
-  /**
-   * Công việc, chức danh
-   *
-   * Work or position
-   */
-  position: string;
-}
 
 /**
  * Loại thẻ
