@@ -411,23 +411,39 @@ fn form_problem(rejection: &Rejection) -> Problem {
 
 /// Verifies the signature under the form policy and validates what was
 /// signed. CPU work: run it off the async workers.
-fn check_form(app: &App, body: &[u8], at: Timestamp) -> Result<Checked, Problem> {
+/// Whether a signed body is XML (XML-DSig/XAdES) rather than a JWS.
+fn is_xml(body: &[u8]) -> bool {
+    body.trim_ascii_start().starts_with(b"<")
+}
+
+/// Verifies a signed document (XML-DSig/XAdES or JWS) under the form
+/// policy: exactly one signature, covering the whole document, by a
+/// trusted certificate. `unreadable_jws` words the problem when a JSON body
+/// is not a JWS at all.
+fn accept_signed(
+    app: &App,
+    body: &[u8],
+    at: Timestamp,
+    unreadable_jws: impl FnOnce(hoso_dsig::DsigError) -> Problem,
+) -> Result<AcceptedForm, Problem> {
     let options = app.verify_options(at);
-    let trimmed = body.trim_ascii_start();
-    let accepted = if trimmed.starts_with(b"<") {
-        hoso_dsig::verify_form(body, &options).map_err(|r| signature_problem(&r.refusal))?
-    } else {
-        let report = hoso_dsig::verify_jws(body, &options).map_err(|e| {
-            Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "signature-refused",
-                ("Signature not accepted", "Chữ ký số không được chấp nhận"),
-                format!("The JWS is not accepted: {e}."),
-                format!("Chữ ký JWS không được chấp nhận: {e}."),
-            )
-        })?;
-        hoso_dsig::form_policy(&report).map_err(|r| signature_problem(&r.refusal))?
-    };
+    if is_xml(body) {
+        return hoso_dsig::verify_form(body, &options).map_err(|r| signature_problem(&r.refusal));
+    }
+    let report = hoso_dsig::verify_jws(body, &options).map_err(unreadable_jws)?;
+    hoso_dsig::form_policy(&report).map_err(|r| signature_problem(&r.refusal))
+}
+
+fn check_form(app: &App, body: &[u8], at: Timestamp) -> Result<Checked, Problem> {
+    let accepted = accept_signed(app, body, at, |e| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "signature-refused",
+            ("Signature not accepted", "Chữ ký số không được chấp nhận"),
+            format!("The JWS is not accepted: {e}."),
+            format!("Chữ ký JWS không được chấp nhận: {e}."),
+        )
+    })?;
     let form = app
         .definitions
         .validate(&accepted.signed.canonical, None)
@@ -753,7 +769,7 @@ async fn submit_inner(app: &Arc<App>, request: Request) -> Result<Response, Prob
     );
     let secret = codes::new_secret();
     let evidence = evidence(&checked.accepted, &app.crls);
-    let media_type = if body.trim_ascii_start().starts_with(b"<") {
+    let media_type = if is_xml(&body) {
         "application/xml"
     } else {
         "application/jose+json"
@@ -1256,20 +1272,14 @@ async fn signed_result(
     let app = app.clone();
     let body = body.to_vec();
     tokio::task::spawn_blocking(move || {
-        let options = app.verify_options(now);
-        let xml = body.trim_ascii_start().starts_with(b"<");
-        let accepted = if xml {
-            hoso_dsig::verify_form(&body, &options).map_err(|r| signature_problem(&r.refusal))?
-        } else {
-            let report = hoso_dsig::verify_jws(&body, &options).map_err(|e| {
-                bad_request(
-                    "result-invalid",
-                    format!("The result is not a signed document: {e}."),
-                    format!("Kết quả không phải tài liệu đã ký: {e}."),
-                )
-            })?;
-            hoso_dsig::form_policy(&report).map_err(|r| signature_problem(&r.refusal))?
-        };
+        let xml = is_xml(&body);
+        let accepted = accept_signed(&app, &body, now, |e| {
+            bad_request(
+                "result-invalid",
+                format!("The result is not a signed document: {e}."),
+                format!("Kết quả không phải tài liệu đã ký: {e}."),
+            )
+        })?;
         Ok(ResultDocument {
             media_type: if xml {
                 "application/xml"
