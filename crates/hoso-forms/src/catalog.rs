@@ -172,6 +172,10 @@ pub struct FeeSchedule {
     /// Who sets the fee, and what is missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
+    /// How the schedule applies to a form; without it an officer sets the
+    /// amount (see [`crate::FeeRules`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<crate::FeeAssessmentRule>,
 }
 
 /// A document to attach to the application.

@@ -26,6 +26,11 @@ mod catalog;
 
 pub use catalog::*;
 mod decimal;
+mod fees;
+
+pub use fees::{
+    FeeAssessment, FeeAssessmentRule, FeeCondition, FeeLine, FeeLineRule, FeeOutcome, FeeRules,
+};
 mod definition;
 mod embedded;
 mod pattern;
