@@ -105,7 +105,7 @@ pub struct FeeCondition {
 }
 
 /// Why a dossier owes what it owes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FeeOutcome {
     /// The lines are due.
@@ -128,7 +128,7 @@ pub enum FeeOutcome {
 }
 
 /// One charged line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeLine {
     /// Index of the schedule's item.
     pub item: usize,
@@ -147,7 +147,7 @@ pub struct FeeLine {
 }
 
 /// What a form owes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeAssessment {
     /// The procedure.
     pub procedure: String,
