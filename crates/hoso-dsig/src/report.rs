@@ -57,7 +57,9 @@ fn integrity_text(report: &SignatureReport, lang: Lang) -> String {
     }
 }
 
-fn validity_text(status: Option<&ChainStatus>, lang: Lang) -> String {
+/// The validity line of a report: the certificate path's status, or "not
+/// checked" when integrity failed first (`None`).
+pub fn validity_text(status: Option<&ChainStatus>, lang: Lang) -> String {
     match (status, lang) {
         (None, _) => pick(
             lang,
@@ -74,7 +76,8 @@ fn validity_text(status: Option<&ChainStatus>, lang: Lang) -> String {
     }
 }
 
-fn revocation_text(status: &RevocationStatus, lang: Lang) -> String {
+/// The revocation line of a report.
+pub fn revocation_text(status: &RevocationStatus, lang: Lang) -> String {
     match status {
         RevocationStatus::Good { source } => match lang {
             Lang::Vi => format!("chưa bị thu hồi (theo {source})"),

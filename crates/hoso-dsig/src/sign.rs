@@ -189,11 +189,11 @@ impl SigningKey {
         }
     }
 
-    pub(crate) fn sign(
-        &self,
-        scheme: SignatureScheme,
-        message: &[u8],
-    ) -> Result<Vec<u8>, SignError> {
+    /// Signs `message` with `scheme` (which hashes it): RSA PKCS#1 v1.5 or
+    /// PSS, ECDSA as the fixed-size `r || s` of XML-DSig and JWS (CMS wants
+    /// the DER `ECDSA-Sig-Value`: convert), or Ed25519.  A scheme that does
+    /// not fit the key is [`SignError::SchemeMismatch`].
+    pub fn sign(&self, scheme: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, SignError> {
         let rng = SystemRandom::new();
         let mismatch = || SignError::SchemeMismatch {
             scheme: scheme.name(),

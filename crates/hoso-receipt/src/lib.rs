@@ -12,16 +12,31 @@
 //!
 //! Output is deterministic: rendering the same data twice gives the same
 //! bytes (the PDF holds no dates other than those in the data).
+//!
+//! A receipt is signed with a PAdES baseline B-B signature by [`sign_pdf`]
+//! (an incremental update: the rendered bytes stay as they are), and any
+//! signed PDF is verified by [`verify_pdf`] under the same PKI policy as
+//! forms ([`hoso_dsig::VerifyOptions`]); [`PdfReport::verdict`] applies the
+//! receipt policy (every signature valid, the last one covering the whole
+//! document).
 
 #![warn(missing_docs)]
 
+mod cms;
 mod font;
+mod pades;
+mod pdf;
 mod render;
 mod words;
 
 use render::{Align, Doc, MARGIN_X, Style, TEXT_W};
 
+pub use cms::CmsDigest;
 pub use font::Font;
+pub use pades::{
+    PdfError, PdfLimits, PdfRefusal, PdfReport, PdfSignOptions, PdfSignatureReport, PdfSigningTime,
+    PdfWarning, sign_pdf, signed_ranges, verify_pdf, verify_pdf_with_limits,
+};
 pub use words::{amount_in_words, format_vnd};
 
 /// Errors from loading the font or rendering a receipt.
