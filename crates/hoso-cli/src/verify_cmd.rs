@@ -150,13 +150,19 @@ fn j(value: impl Into<Value>) -> String {
     value.into().to_string()
 }
 
+fn status_word(status: &ChainStatus) -> &'static str {
+    match status {
+        ChainStatus::Trusted => "trusted",
+        ChainStatus::Expired { .. } | ChainStatus::NotYetValid { .. } => "expired",
+        ChainStatus::Revoked { .. } => "revoked",
+        ChainStatus::WeakKey { .. } | ChainStatus::WeakAlgorithm { .. } => "weak",
+        _ => "untrusted",
+    }
+}
+
 fn chain_word(report: &SignatureReport) -> &'static str {
     match &report.chain_status {
-        Some(ChainStatus::Trusted) => "trusted",
-        Some(ChainStatus::Expired { .. } | ChainStatus::NotYetValid { .. }) => "expired",
-        Some(ChainStatus::Revoked { .. }) => "revoked",
-        Some(ChainStatus::WeakKey { .. } | ChainStatus::WeakAlgorithm { .. }) => "weak",
-        Some(_) => "untrusted",
+        Some(status) => status_word(status),
         None => match &report.integrity {
             Integrity::Invalid(hoso_dsig::Refusal::WeakAlgorithm(_)) => "weak",
             _ => "untrusted",
@@ -292,7 +298,11 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
         );
     }
     let limits = hoso_xml::Limits::default();
-    let input = read_input(&args.file, limits.max_document_bytes)?;
+    let pdf_limits = hoso_receipt::PdfLimits::default();
+    let input = read_input(
+        &args.file,
+        limits.max_document_bytes.max(pdf_limits.max_pdf_bytes),
+    )?;
     // JSON forms are signed as JWS (RFC 7515); the report is the same.
     let jws = hoso_dsig::jws::is_jws(&input);
     let options = VerifyOptions {
@@ -304,6 +314,9 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
         use_claimed_signing_time: !(args.all && args.at.is_some()),
         ..VerifyOptions::new(&trust, at)
     };
+    if input.starts_with(b"%PDF-") {
+        return run_pdf(&args, lang, &input, &options);
+    }
     let verify = || {
         if jws {
             hoso_dsig::verify_jws(&input, &options)
@@ -392,4 +405,149 @@ fn decide(document: &DocumentReport, all: bool) -> (bool, Option<hoso_dsig::Refu
         Ok(_) => (true, None),
         Err(refused) => (false, Some(refused.refusal)),
     }
+}
+
+/// `hoso verify receipt.pdf`: every PAdES signature of the PDF, with the same
+/// trust, policy, output and exit codes as for XML.  Accepted under the
+/// receipt policy (every signature valid, the last one covering the whole
+/// document), or with `--all` when every signature is valid.
+fn run_pdf(
+    args: &VerifyArgs,
+    lang: Lang,
+    input: &[u8],
+    options: &VerifyOptions<'_>,
+) -> Result<(), Failure> {
+    let verify = || {
+        hoso_receipt::verify_pdf(input, options).map_err(|e| {
+            Failure::message(
+                EXIT_REFUSED,
+                match lang {
+                    Lang::Vi => e.vi(),
+                    Lang::En => e.to_string(),
+                },
+            )
+        })
+    };
+    if let Some(n) = args.repeat {
+        let start = Instant::now();
+        for _ in 0..n.max(1) {
+            verify()?;
+        }
+        let per = start.elapsed() / n.max(1);
+        eprintln!("{n} verifications, {per:?} per verification");
+    }
+    let document = verify()?;
+    let (accepted, reason) = match (document.verdict(), args.all) {
+        (Ok(()), _) => (true, None),
+        (Err(hoso_receipt::PdfRefusal::NoSignature), _) => {
+            (false, Some(hoso_receipt::PdfRefusal::NoSignature))
+        }
+        (Err(_), true) if document.all_valid() => (true, None),
+        (Err(r), _) => (false, Some(r)),
+    };
+    let reason = reason.map(|r| match lang {
+        Lang::Vi => r.vi(),
+        Lang::En => r.to_string(),
+    });
+    let text = if args.json {
+        let signatures: Vec<String> = document
+            .signatures
+            .iter()
+            .map(|s| pdf_signature_json(s, lang))
+            .collect();
+        let mut text = ordered(&[
+            ("valid", j(accepted)),
+            ("reason", j(reason)),
+            ("signatures", format!("[{}]", signatures.join(","))),
+        ]);
+        text.push('\n');
+        text
+    } else {
+        let mut text: String = document.signatures.iter().map(|s| s.render(lang)).collect();
+        text.push_str(&match (&reason, lang) {
+            (Some(r), Lang::Vi) => format!("Kết luận: KHÔNG chấp nhận — {r}\n"),
+            (Some(r), Lang::En) => format!("Verdict: NOT accepted — {r}\n"),
+            (None, Lang::Vi) => "Kết luận: chấp nhận\n".into(),
+            (None, Lang::En) => "Verdict: accepted\n".into(),
+        });
+        text
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|e| Failure::usage(format!("cannot write standard output: {e}")))?;
+    if accepted {
+        Ok(())
+    } else {
+        Err(Failure::silent(EXIT_REFUSED))
+    }
+}
+
+/// One PDF signature's entry in the `signatures` array: the keys of the XML
+/// entry; `path` is the signature field, `covers` its two byte ranges.
+fn pdf_signature_json(report: &hoso_receipt::PdfSignatureReport, lang: Lang) -> String {
+    let [_, a, b, c] = report.byte_range;
+    let covers = if report.signed_len == 0 {
+        Vec::new()
+    } else {
+        vec![format!("bytes 0-{a}"), format!("bytes {b}-{}", b + c)]
+    };
+    let signer = match &report.signer {
+        Some(cert) => {
+            let identity = report.identity.clone().unwrap_or_else(|| cert.identity());
+            json!({
+                "subject": cert.subject(),
+                "issuer": cert.issuer(),
+                "ids": identity.ids.iter().map(id_json).collect::<Vec<_>>(),
+                "organization_identifier": identity.organization_identifier,
+            })
+        }
+        None => Value::Null,
+    };
+    let (integrity, reason) = match &report.integrity {
+        Ok(()) => ("valid", Value::Null),
+        Err(r) => (
+            "invalid",
+            Value::from(match lang {
+                Lang::Vi => r.vi(),
+                Lang::En => r.to_string(),
+            }),
+        ),
+    };
+    let chain = match (&report.chain_status, &report.integrity) {
+        (Some(status), _) => status_word(status),
+        (None, Err(hoso_receipt::PdfRefusal::WeakAlgorithm(_))) => "weak",
+        (None, _) => "untrusted",
+    };
+    // /M is what the signer's software says, not a timestamp.
+    let (signing_time, source, claimed) = match &report.signing_time {
+        Some(t) => (
+            Value::from(t.time.to_string()),
+            Value::from("pdf-m"),
+            Value::from(true),
+        ),
+        None => (Value::Null, Value::Null, Value::Null),
+    };
+    let warnings: Vec<Value> = report
+        .warnings
+        .iter()
+        .map(|w| json!({"en": w.text(Lang::En), "vi": w.text(Lang::Vi)}))
+        .collect();
+    ordered(&[
+        ("index", j(report.index)),
+        ("path", j(report.field.as_str())),
+        ("covers", j(covers)),
+        ("covers_document", j(report.covers_whole_document)),
+        ("integrity", j(integrity)),
+        ("reason", reason.to_string()),
+        ("chain", j(chain)),
+        ("signer", signer.to_string()),
+        ("signing_time", signing_time.to_string()),
+        ("signing_time_source", source.to_string()),
+        ("signing_time_claimed", claimed.to_string()),
+        ("algorithms", j(report.algorithm_names())),
+        ("warnings", Value::Array(warnings).to_string()),
+        ("valid", j(report.is_valid())),
+        ("report", j(report.render(lang))),
+    ])
 }
