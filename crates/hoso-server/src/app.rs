@@ -17,7 +17,9 @@ use axum::{Json, Router};
 use base64::Engine as _;
 use hoso_dsig::report::{Lang as ReportLang, render};
 use hoso_dsig::{AcceptedForm, VerifyOptions};
-use hoso_forms::{Catalog, Definitions, Form, Lang, Rejection, Value as FormValue};
+use hoso_forms::{
+    Catalog, Definitions, FeeOutcome, FeeRules, Form, Lang, Rejection, Value as FormValue,
+};
 use hoso_pki::{Crl, PersonalId, Timestamp, TrustStore};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -28,6 +30,8 @@ use crate::config::{Config, Officer, is_agency_id, lead_agency};
 use crate::problem::Problem;
 use crate::status::{Action, Status};
 use crate::store::{AttachmentRecord, Dossier, NewDossier, ResultDocument, Store, StoreError};
+
+mod level4;
 
 /// How many attachment digests [`App`] remembers as durable before it
 /// starts over (a bound on memory, not on correctness).
@@ -52,6 +56,8 @@ pub struct App {
     durable_attachments: std::sync::Mutex<std::collections::HashSet<String>>,
     metrics: Metrics,
     max_body_bytes: usize,
+    fees: FeeRules,
+    level4: level4::Level4,
 }
 
 /// Counters for `/metrics`.
@@ -64,6 +70,9 @@ struct Metrics {
     lookups: AtomicU64,
     errors: AtomicU64,
     submit_micros: AtomicU64,
+    /// Gateway notifications by outcome: credited, recorded (failed or
+    /// kept for refund), replayed, refused (bad signature or parameters).
+    notifications: [AtomicU64; 4],
 }
 
 /// Why the service cannot start.
@@ -122,10 +131,14 @@ impl App {
             .iter()
             .map(|o| (o.token_sha256.to_ascii_lowercase(), o.clone()))
             .collect();
+        let definitions = Definitions::load()?;
+        let catalog = Catalog::load()?;
+        let fees = FeeRules::new(&catalog, &definitions)?;
+        let level4 = level4::Level4::load(config).map_err(StartError::Io)?;
         Ok(Arc::new(App {
             store,
-            definitions: Definitions::load()?,
-            catalog: Catalog::load()?,
+            definitions,
+            catalog,
             trust,
             crls,
             calendar,
@@ -134,6 +147,8 @@ impl App {
             durable_attachments: std::sync::Mutex::default(),
             metrics: Metrics::default(),
             max_body_bytes: config.max_body_bytes,
+            fees,
+            level4,
         }))
     }
 
@@ -165,6 +180,21 @@ pub fn router(app: Arc<App>, request_timeout: Duration) -> Router {
         .route("/api/v1/dossiers/{code}/actions/{action}", post(act))
         .route("/api/v1/dossiers/{code}/audit", get(audit))
         .route("/api/v1/dossiers/{code}/result", get(result))
+        .route(
+            "/api/v1/dossiers/{code}/receipt.pdf",
+            get(level4::submission_receipt),
+        )
+        .route("/api/v1/dossiers/{code}/payments", post(level4::pay))
+        .route(
+            "/api/v1/payments/notify",
+            get(level4::notify).post(level4::notify),
+        )
+        .route("/api/v1/payments", get(level4::reconcile))
+        .route("/api/v1/receipts/{id}", get(level4::receipt_pdf))
+        .route(
+            "/api/v1/receipts/{id}/verify",
+            get(level4::verify_receipt).post(level4::verify_receipt),
+        )
         .route("/api/v1/openapi.json", get(openapi))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -767,6 +797,11 @@ async fn submit_inner(app: &Arc<App>, request: Request) -> Result<Response, Prob
         received_day,
         procedure.processing_time.working_days.unwrap_or(0),
     );
+    let fee = app
+        .fees
+        .assess(&checked.form)
+        .ok_or_else(|| unknown_procedure(&checked.form.procedure))?;
+    let fee_json = serde_json::to_string(&fee).map_err(|_| Problem::internal())?;
     let secret = codes::new_secret();
     let evidence = evidence(&checked.accepted, &app.crls);
     let media_type = if is_xml(&body) {
@@ -797,6 +832,7 @@ async fn submit_inner(app: &Arc<App>, request: Request) -> Result<Response, Prob
             )
         }),
         code: codes::new_code(procedure.number, &received_day.to_string()),
+        fee: fee_json,
     };
     let submitted = app
         .store
@@ -825,6 +861,7 @@ async fn submit_inner(app: &Arc<App>, request: Request) -> Result<Response, Prob
         "appointment": d.appointment,
         "documents": manifest(&checked.form).iter().map(|a| json!({ "field": a.field, "file_name": a.file_name, "size": a.size })).collect::<Vec<_>>(),
     });
+    answer["fee"] = json!(fee);
     let status = if submitted.replayed {
         StatusCode::OK
     } else {
@@ -939,6 +976,55 @@ fn signed_applicant(
     Ok(Some(applicant_key(&accepted)))
 }
 
+/// Whether the request proves it comes from the dossier's applicant: the
+/// lookup secret (header or query) or a signed applicant header for
+/// `action`.
+fn owns(
+    app: &App,
+    d: &Dossier,
+    headers: &HeaderMap,
+    secret: Option<String>,
+    action: &str,
+    now: Timestamp,
+) -> Result<bool, Problem> {
+    let secret = headers
+        .get("x-lookup-secret")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or(secret);
+    if secret.is_some_and(|s| codes::same_secret(&codes::secret_hash(&s), &d.secret_hash)) {
+        return Ok(true);
+    }
+    Ok(signed_applicant(app, headers, action, now)?.as_deref() == Some(d.applicant_key.as_str()))
+}
+
+/// What a dossier owes and what was paid, for its lookup.
+async fn fee_json(app: &App, code: &str) -> Result<Value, Problem> {
+    let (fee, due) = app
+        .store
+        .fee(code)
+        .await
+        .map_err(|e| store_problem(app, e))?;
+    let payments = app
+        .store
+        .payments_of(code)
+        .await
+        .map_err(|e| store_problem(app, e))?;
+    Ok(json!({
+        "assessment": serde_json::from_str::<Value>(&fee).unwrap_or(Value::Null),
+        "due_vnd": due,
+        "payments": payments.iter().map(|p| json!({
+            "order": p.order,
+            "transaction": p.transaction,
+            "amount_vnd": p.amount_vnd,
+            "state": p.state,
+            "flag": p.flag,
+            "paid_at": p.paid_at,
+            "receipt": p.receipt.as_ref().map(|id| format!("/api/v1/receipts/{id}")),
+        })).collect::<Vec<_>>(),
+    }))
+}
+
 #[derive(Deserialize)]
 struct LookupQuery {
     secret: Option<String>,
@@ -992,6 +1078,7 @@ async fn lookup(
             })
         })
         .collect();
+    answer["fee"] = fee_json(&app, &code).await?;
     if by_officer {
         answer["applicant"] = json!({ "key": d.applicant_key, "name": d.applicant_name });
         answer["co_agencies"] = json!(d.co_agencies);
@@ -1069,7 +1156,14 @@ struct ActionBody {
     reason: Option<String>,
     agency: Option<String>,
     opinion: Option<String>,
+    /// For `request-payment`: the amount, in đồng, when it is not the one
+    /// assessed from the form.
+    amount_vnd: Option<i64>,
 }
+
+/// The largest fee an officer may request, in đồng (the largest in the
+/// catalog is 30 million).
+const MAX_FEE_VND: i64 = 1_000_000_000;
 
 async fn act(
     State(app): State<Arc<App>>,
@@ -1090,8 +1184,9 @@ async fn act(
         return Err(Problem::no_dossier());
     }
     let now = Timestamp::now();
-    let (actor, detail) = if action.by_applicant() {
-        applicant_request(&app, &code, action, &body, now).await?
+    let (actor, detail, action) = if action.by_applicant() {
+        let (actor, detail) = applicant_request(&app, &code, action, &body, now).await?;
+        (actor, detail, action)
     } else {
         let officer = officer(&app, &headers).ok_or_else(Problem::unauthorized)?;
         let d = app
@@ -1176,9 +1271,59 @@ async fn act(
             }
             detail["agency"] = json!(agency);
         }
+        let mut action = action;
+        if matches!(action, Action::Process | Action::RequestPayment) {
+            let (fee, _) = app
+                .store
+                .fee(&code)
+                .await
+                .map_err(|e| store_problem(&app, e))?;
+            let assessed = level4::assessment_of(&fee);
+            let paid_before = app
+                .store
+                .payments_of(&code)
+                .await
+                .map_err(|e| store_problem(&app, e))?
+                .iter()
+                .any(|p| p.state == crate::store::PaymentState::Credited);
+            // A fee assessed from the form and not yet paid is requested
+            // when processing starts: the dossier waits in status 6.
+            if action == Action::Process
+                && d.status == Status::Accepted
+                && !paid_before
+                && let Some(fee) = assessed.as_ref().filter(|f| f.is_due())
+            {
+                action = Action::RequestPayment;
+                detail["automatic"] = json!(true);
+                detail["amount_vnd"] = json!(fee.total_vnd);
+            } else if action == Action::RequestPayment {
+                let amount = match (parsed.amount_vnd, assessed.as_ref()) {
+                    (Some(amount), _) => amount,
+                    (None, Some(fee)) if fee.outcome == FeeOutcome::Due => {
+                        i64::try_from(fee.total_vnd).unwrap_or(0)
+                    }
+                    (None, _) => {
+                        return Err(bad_request(
+                            "amount-required",
+                            "No fee was assessed from the form: give amount_vnd.",
+                            "Chưa xác định được mức phí từ tờ khai: hãy nhập amount_vnd.",
+                        ));
+                    }
+                };
+                if !(1..=MAX_FEE_VND).contains(&amount) {
+                    return Err(bad_request(
+                        "amount-invalid",
+                        format!("amount_vnd must be 1 to {MAX_FEE_VND} đồng."),
+                        format!("amount_vnd phải từ 1 đến {MAX_FEE_VND} đồng."),
+                    ));
+                }
+                detail["amount_vnd"] = json!(amount);
+            }
+        }
         (
             format!("officer:{}/{}", officer.agency, officer.name),
             detail,
+            action,
         )
     };
     let (d, event) = app
@@ -1415,7 +1560,13 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
          hoso_lookups_total {}\n\
          # HELP hoso_errors_total Internal errors.\n\
          # TYPE hoso_errors_total counter\n\
-         hoso_errors_total {}\n",
+         hoso_errors_total {}\n\
+         # HELP hoso_payment_notifications_total Gateway notifications by outcome.\n\
+         # TYPE hoso_payment_notifications_total counter\n\
+         hoso_payment_notifications_total{{outcome=\"credited\"}} {}\n\
+         hoso_payment_notifications_total{{outcome=\"recorded\"}} {}\n\
+         hoso_payment_notifications_total{{outcome=\"replayed\"}} {}\n\
+         hoso_payment_notifications_total{{outcome=\"refused\"}} {}\n",
         get(&m.submitted),
         get(&m.replayed),
         get(&m.refused),
@@ -1423,6 +1574,10 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
         get(&m.actions),
         get(&m.lookups),
         get(&m.errors),
+        get(&m.notifications[0]),
+        get(&m.notifications[1]),
+        get(&m.notifications[2]),
+        get(&m.notifications[3]),
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
@@ -1494,6 +1649,54 @@ pub mod openapi {
             "/api/v1/dossiers/{code}/result",
             "The signed result returned to the applicant",
             &[200, 401, 404],
+        ),
+        (
+            "get",
+            "/api/v1/dossiers/{code}/receipt.pdf",
+            "The submission receipt and appointment, signed by the agency (PDF, PAdES)",
+            &[200, 401, 404, 503],
+        ),
+        (
+            "post",
+            "/api/v1/dossiers/{code}/payments",
+            "Open a payment order for the fee due and get the gateway's signed payment URL",
+            &[201, 401, 404, 409, 503],
+        ),
+        (
+            "get",
+            "/api/v1/payments/notify",
+            "The gateway's signed notification (query parameters)",
+            &[200, 400, 404, 413, 503],
+        ),
+        (
+            "post",
+            "/api/v1/payments/notify",
+            "The gateway's signed notification (form body)",
+            &[200, 400, 404, 413, 503],
+        ),
+        (
+            "get",
+            "/api/v1/payments",
+            "Payments received on a day, by state, for reconciliation (officer token)",
+            &[200, 400, 401],
+        ),
+        (
+            "get",
+            "/api/v1/receipts/{id}",
+            "A signed fee receipt (PDF, PAdES)",
+            &[200, 404, 503],
+        ),
+        (
+            "get",
+            "/api/v1/receipts/{id}/verify",
+            "What was issued under a receipt id (the receipt's QR code)",
+            &[200, 404],
+        ),
+        (
+            "post",
+            "/api/v1/receipts/{id}/verify",
+            "Check a receipt PDF: the one issued, and its signature valid",
+            &[200, 404],
         ),
         ("get", "/api/v1/openapi.json", "This document", &[200]),
         ("get", "/healthz", "The process is alive", &[200]),

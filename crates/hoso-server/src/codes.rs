@@ -42,6 +42,20 @@ pub fn new_code(number: u8, day: &str) -> String {
     format!("{number:02}-{yymmdd}-{}", base32(&random_bytes::<5>(), 8))
 }
 
+/// A fee receipt's public id: 128 random bits in base32 (26 characters),
+/// so that knowing one receipt's id tells nothing of another's.
+pub fn new_receipt_id() -> String {
+    base32(&random_bytes::<16>(), 26)
+}
+
+/// Whether `id` has the shape of a receipt id.
+pub fn is_receipt_id(id: &str) -> bool {
+    id.len() == 26
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
 /// The same code with a fresh random part.
 pub fn reroll(code: &str) -> String {
     let stem = code.rsplit_once('-').map_or(code, |(stem, _)| stem);

@@ -17,9 +17,26 @@
 //!   "days_off": ["2026-12-31"],
 //!   "working_days": [],
 //!   "max_body_bytes": 33554432,
-//!   "request_timeout_seconds": 30
+//!   "request_timeout_seconds": 30,
+//!   "public_url": "https://dichvucong.example.gov.vn",
+//!   "payment": {
+//!     "merchant": "HOSO-TQ", "secret": "…", "gateway_url": "https://gateway.example/",
+//!     "order_minutes": 15
+//!   },
+//!   "receipts": {
+//!     "font": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+//!     "key_file": "agency.key.pem", "certificate_files": ["agency.pem", "chain.pem"],
+//!     "template": "01BLP0-001"
+//!   }
 //! }
 //! ```
+//!
+//! Level 4 (online payment) is on when `payment` is given: the applicant
+//! pays through the gateway (the built-in sandbox gateway signs with the
+//! merchant secret, HMAC-SHA512), and the service issues a fee receipt
+//! signed (PAdES) with the `receipts` key. Without `key_file`, a service
+//! that trusts the demo profile signs with the TEST agency key; any other
+//! service refuses to start with payment on and no receipt key.
 //!
 //! Officer tokens are never stored: only their SHA-256 (hex), so that the
 //! file can be read without granting access. Roles: `viewer`, `reception`,
@@ -116,6 +133,58 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Longest time a request may take, in seconds.
     pub request_timeout_seconds: u64,
+    /// Where the public reaches the service (the receipts' verification
+    /// URL); `http://<listen>` by default.
+    pub public_url: Option<String>,
+    /// Online payment (level 4); without it, fees are paid at the desk.
+    pub payment: Option<PaymentConfig>,
+    /// How fee receipts are printed and signed.
+    pub receipts: ReceiptConfig,
+}
+
+/// The payment gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentConfig {
+    /// The merchant code the gateway knows the service by.
+    pub merchant: String,
+    /// The shared secret notifications are signed with (HMAC-SHA512).
+    pub secret: String,
+    /// The gateway's base URL; payers are sent to `<gateway_url>/pay?…`.
+    pub gateway_url: String,
+    /// How long a payment order stays open; a payment after it is taken
+    /// but flagged late.
+    #[serde(default = "default_order_minutes")]
+    pub order_minutes: u32,
+}
+
+fn default_order_minutes() -> u32 {
+    15
+}
+
+/// Fee receipts.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReceiptConfig {
+    /// The TrueType font embedded (a subset) in receipts.
+    pub font: PathBuf,
+    /// The agency's signing key (PEM, PKCS#8 or PKCS#1/SEC 1).
+    pub key_file: Option<PathBuf>,
+    /// Its certificate, then the chain up to (not including) the root.
+    pub certificate_files: Vec<PathBuf>,
+    /// The receipt template code (mẫu số) registered by the agency.
+    pub template: String,
+}
+
+impl Default for ReceiptConfig {
+    fn default() -> Self {
+        ReceiptConfig {
+            font: PathBuf::from("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+            key_file: None,
+            certificate_files: Vec::new(),
+            template: "01BLP0-001".into(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -132,6 +201,9 @@ impl Default for Config {
             working_days: Vec::new(),
             max_body_bytes: 32 << 20,
             request_timeout_seconds: 30,
+            public_url: None,
+            payment: None,
+            receipts: ReceiptConfig::default(),
         }
     }
 }
@@ -222,7 +294,43 @@ impl Config {
         if self.max_body_bytes < 1024 {
             return Err(invalid("max_body_bytes", "at least 1024".into()));
         }
+        if let Some(p) = &self.payment {
+            if p.secret.len() < 16 {
+                return Err(invalid("payment.secret", "at least 16 characters".into()));
+            }
+            if p.merchant.is_empty() || !p.merchant.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(invalid(
+                    "payment.merchant",
+                    "visible ASCII characters expected".into(),
+                ));
+            }
+            if !(1..=24 * 60).contains(&p.order_minutes) {
+                return Err(invalid("payment.order_minutes", "1 to 1440".into()));
+            }
+            let no_key = self.receipts.key_file.is_none();
+            if no_key && !self.trust.iter().any(|t| t == "demo") {
+                return Err(invalid(
+                    "receipts.key_file",
+                    "online payment issues signed receipts: give the agency's key".into(),
+                ));
+            }
+        }
+        if self.receipts.key_file.is_some() && self.receipts.certificate_files.is_empty() {
+            return Err(invalid(
+                "receipts.certificate_files",
+                "the key's certificate is needed".into(),
+            ));
+        }
         Ok(())
+    }
+
+    /// The base of public URLs.
+    pub fn public_base(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .trim_end_matches('/')
+            .to_owned()
     }
 
     /// The database URL to use.
@@ -252,4 +360,56 @@ pub fn lead_agency(procedure: &str) -> String {
         _ => "ubnd-huyen",
     }
     .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> Result<Config, String> {
+        let config: Config = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        config.check().map_err(|e| e.to_string())?;
+        Ok(config)
+    }
+
+    #[test]
+    fn level4_settings_are_checked() {
+        let ok = parsed(
+            r#"{ "public_url": "https://dvc.example/", "payment": { "merchant": "HOSO-TQ",
+                 "secret": "0123456789abcdef", "gateway_url": "https://gw.example" } }"#,
+        )
+        .unwrap();
+        assert_eq!(ok.public_base(), "https://dvc.example");
+        assert_eq!(ok.payment.unwrap().order_minutes, 15);
+        assert_eq!(Config::default().public_base(), "http://127.0.0.1:8080");
+        for (text, expected) in [
+            (
+                r#"{ "payment": { "merchant": "M", "secret": "short", "gateway_url": "g" } }"#,
+                "payment.secret: at least 16 characters",
+            ),
+            (
+                r#"{ "payment": { "merchant": "M M", "secret": "0123456789abcdef", "gateway_url": "g" } }"#,
+                "payment.merchant: visible ASCII characters expected",
+            ),
+            (
+                r#"{ "payment": { "merchant": "M", "secret": "0123456789abcdef", "gateway_url": "g", "order_minutes": 0 } }"#,
+                "payment.order_minutes: 1 to 1440",
+            ),
+            (
+                r#"{ "trust": ["national"], "payment": { "merchant": "M", "secret": "0123456789abcdef", "gateway_url": "g" } }"#,
+                "receipts.key_file: online payment issues signed receipts: give the agency's key",
+            ),
+            (
+                r#"{ "receipts": { "key_file": "agency.key.pem" } }"#,
+                "receipts.certificate_files: the key's certificate is needed",
+            ),
+        ] {
+            assert_eq!(parsed(text).unwrap_err(), expected, "{text}");
+        }
+        let unknown = parsed(
+            r#"{ "payment": { "merchant": "M", "secret": "0123456789abcdef", "gateway_url": "g", "hash": "md5" } }"#,
+        )
+        .unwrap_err();
+        assert!(unknown.contains("unknown field `hash`"), "{unknown}");
+    }
 }

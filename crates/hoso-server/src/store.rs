@@ -21,6 +21,12 @@ use tokio::sync::{Mutex, mpsc, oneshot};
 use crate::audit::{Event, GENESIS, event_hash};
 use crate::status::{Action, Status};
 
+mod payments;
+
+pub use payments::{
+    Notified, OrderRecord, PaymentRecord, PaymentState, ReceiptDraft, ReceiptRecord,
+};
+
 /// The most submissions committed in one transaction.
 pub const MAX_GROUP: usize = 64;
 
@@ -121,6 +127,8 @@ pub struct NewDossier {
     pub idempotency: Option<(String, Vec<u8>)>,
     /// The code to use; when it is taken, a fresh one is drawn.
     pub code: String,
+    /// The fee assessed from the form (JSON), kept for the obligation.
+    pub fee: String,
 }
 
 /// A stored dossier, without its document bytes.
@@ -150,6 +158,8 @@ pub struct Dossier {
     /// SHA-256 of the lookup secret.
     #[serde(skip)]
     pub secret_hash: Vec<u8>,
+    /// The amount of the open financial obligation, in đồng (0: none).
+    pub fee_due: i64,
 }
 
 /// The signed result of a dossier, returned to the applicant online.
@@ -309,10 +319,86 @@ const MIGRATIONS: &[(&str, &str)] = &[
         ALTER TABLE dossiers ALTER COLUMN signed_content SET STORAGE EXTERNAL;
         ALTER TABLE dossiers ALTER COLUMN evidence SET STORAGE EXTERNAL",
     ),
+    (
+        // SQLite: level 4, fees, payments and receipts.
+        "ALTER TABLE dossiers ADD COLUMN fee TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dossiers ADD COLUMN fee_due BIGINT NOT NULL DEFAULT 0;
+        CREATE TABLE payment_orders (
+            order_id TEXT PRIMARY KEY,
+            dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
+            amount_vnd BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL
+        );
+        CREATE TABLE receipts (
+            id TEXT PRIMARY KEY,
+            dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
+            series TEXT NOT NULL,
+            number BIGINT NOT NULL,
+            facts TEXT NOT NULL,
+            issued_at BIGINT NOT NULL,
+            pdf BLOB,
+            UNIQUE (series, number)
+        );
+        CREATE TABLE receipt_series (series TEXT PRIMARY KEY, last BIGINT NOT NULL);
+        CREATE TABLE payments (
+            provider TEXT NOT NULL,
+            transaction_id TEXT NOT NULL,
+            order_id TEXT NOT NULL REFERENCES payment_orders (order_id),
+            dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
+            amount_vnd BIGINT NOT NULL,
+            outcome TEXT NOT NULL,
+            state TEXT NOT NULL,
+            flag TEXT NOT NULL,
+            paid_at TEXT NOT NULL,
+            received_at BIGINT NOT NULL,
+            day TEXT NOT NULL,
+            receipt_id TEXT REFERENCES receipts (id),
+            PRIMARY KEY (provider, transaction_id)
+        );
+        CREATE INDEX payments_day ON payments (day, state)",
+        // PostgreSQL
+        "ALTER TABLE dossiers ADD COLUMN fee TEXT NOT NULL DEFAULT '';
+        ALTER TABLE dossiers ADD COLUMN fee_due BIGINT NOT NULL DEFAULT 0;
+        CREATE TABLE payment_orders (
+            order_id TEXT PRIMARY KEY,
+            dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
+            amount_vnd BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL
+        );
+        CREATE TABLE receipts (
+            id TEXT PRIMARY KEY,
+            dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
+            series TEXT NOT NULL,
+            number BIGINT NOT NULL,
+            facts TEXT NOT NULL,
+            issued_at BIGINT NOT NULL,
+            pdf BYTEA,
+            UNIQUE (series, number)
+        );
+        CREATE TABLE receipt_series (series TEXT PRIMARY KEY, last BIGINT NOT NULL);
+        CREATE TABLE payments (
+            provider TEXT NOT NULL,
+            transaction_id TEXT NOT NULL,
+            order_id TEXT NOT NULL REFERENCES payment_orders (order_id),
+            dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
+            amount_vnd BIGINT NOT NULL,
+            outcome TEXT NOT NULL,
+            state TEXT NOT NULL,
+            flag TEXT NOT NULL,
+            paid_at TEXT NOT NULL,
+            received_at BIGINT NOT NULL,
+            day TEXT NOT NULL,
+            receipt_id TEXT REFERENCES receipts (id),
+            PRIMARY KEY (provider, transaction_id)
+        );
+        CREATE INDEX payments_day ON payments (day, state)",
+    ),
 ];
 
 const DOSSIER_COLUMNS: &str = "id, code, procedure, agency, co_agencies, applicant_key, applicant_name, status, \
-     received_at, appointment, media_type, secret_hash";
+     received_at, appointment, media_type, secret_hash, fee_due";
 
 fn dossier_of(row: &AnyRow) -> Result<(i64, Dossier), sqlx::Error> {
     let status: i64 = row.try_get("status")?;
@@ -335,6 +421,7 @@ fn dossier_of(row: &AnyRow) -> Result<(i64, Dossier), sqlx::Error> {
             appointment: row.try_get("appointment")?,
             media_type: row.try_get("media_type")?,
             secret_hash: row.try_get("secret_hash")?,
+            fee_due: row.try_get("fee_due")?,
         },
     ))
 }
@@ -651,15 +738,27 @@ async fn apply_in(
     } else {
         format!(",{},", dossier.co_agencies.join(","))
     };
+    // The open obligation: set when payment is requested, settled when it
+    // is recorded.
+    let fee_due = match action {
+        Action::RequestPayment => detail
+            .get("amount_vnd")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0),
+        Action::RecordPayment => 0,
+        _ => dossier.fee_due,
+    };
     let updated = sqlx::query(
-            "UPDATE dossiers SET status = $1, co_agencies = $2, version = version + 1 WHERE id = $3 AND version = $4",
-        )
-        .bind(to.code())
-        .bind(co)
-        .bind(id)
-        .bind(version)
-        .execute(&mut **tx)
-        .await?;
+        "UPDATE dossiers SET status = $1, co_agencies = $2, fee_due = $5, version = version + 1 \
+             WHERE id = $3 AND version = $4",
+    )
+    .bind(to.code())
+    .bind(co)
+    .bind(id)
+    .bind(version)
+    .bind(fee_due)
+    .execute(&mut **tx)
+    .await?;
     if updated.rows_affected() != 1 {
         return Err(StoreError::Conflict);
     }
@@ -691,6 +790,7 @@ async fn apply_in(
                 .await?;
     }
     dossier.status = to;
+    dossier.fee_due = fee_due;
     Ok((dossier, event))
 }
 
@@ -951,8 +1051,8 @@ async fn insert_group(
     if !new.is_empty() {
         let sql = format!(
             "INSERT INTO dossiers (code, secret_hash, procedure, agency, applicant_key, applicant_name, status, \
-             received_at, appointment, media_type, document, signed_content, evidence) VALUES {} RETURNING id, code",
-            placeholders(new.len(), 13)
+             received_at, appointment, media_type, document, signed_content, evidence, fee) VALUES {} RETURNING id, code",
+            placeholders(new.len(), 14)
         );
         let mut query = sqlx::query(&sql);
         for d in &new {
@@ -969,7 +1069,8 @@ async fn insert_group(
                 .bind(&d.media_type)
                 .bind(&d.document)
                 .bind(&d.signed_content)
-                .bind(&d.evidence);
+                .bind(&d.evidence)
+                .bind(&d.fee);
         }
         for row in query.fetch_all(&mut **tx).await? {
             ids.insert(row.try_get(1)?, row.try_get(0)?);
@@ -1067,6 +1168,7 @@ async fn insert_group(
         appointment: d.appointment.clone(),
         media_type: d.media_type.clone(),
         secret_hash: d.secret_hash.clone(),
+        fee_due: 0,
     };
     Ok(group
         .iter()

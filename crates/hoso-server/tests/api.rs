@@ -334,11 +334,18 @@ async fn officers_move_dossiers_through_the_allowed_transitions_only() {
     let (status, _) = act(&service, &code, "fly", Some("so-tp"), json!({})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    // The way through: accept, process, forward to the police, their
-    // opinion, approve, return the result.
+    // The way through: accept, process (the fee assessed from the form
+    // is requested first, and paid at the desk), forward to the police,
+    // their opinion, approve, return the result.
     for (action, agency, body, expected) in [
         ("accept", "so-tp", json!({}), 2),
-        ("process", "so-tp", json!({}), 4),
+        ("process", "so-tp", json!({}), 6),
+        (
+            "record-payment",
+            "so-tp",
+            json!({ "reason": "Nộp tiền mặt tại bộ phận một cửa" }),
+            4,
+        ),
         (
             "forward",
             "so-tp",
@@ -436,7 +443,7 @@ async fn officers_move_dossiers_through_the_allowed_transitions_only() {
         .iter()
         .map(|h| h["status"]["code"].as_i64().unwrap())
         .collect();
-    assert_eq!(steps, [1, 2, 4, 4, 4, 9, 10]);
+    assert_eq!(steps, [1, 2, 6, 4, 4, 4, 9, 10]);
 
     // The audit chain is intact, and says who did what.
     let (status, audit) = service
@@ -448,10 +455,10 @@ async fn officers_move_dossiers_through_the_allowed_transitions_only() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(audit["chain"], "intact");
     assert_eq!(
-        audit["events"][4]["actor"],
+        audit["events"][5]["actor"],
         "officer:cong-an-tinh/can-bo-cong-an"
     );
-    assert_eq!(audit["events"][4]["action"], "opinion");
+    assert_eq!(audit["events"][5]["action"], "opinion");
     let events: Vec<hoso_server::audit::Event> = service.app.store().events(&code).await.unwrap();
     hoso_server::audit::check_chain(&code, &events).unwrap();
     let mut edited = events.clone();

@@ -6,8 +6,11 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hoso_server::audit::check_chain;
+use hoso_server::payment::{Notification, PaymentStatus};
 use hoso_server::status::{Action, Status};
-use hoso_server::store::{AttachmentRecord, NewDossier, Store, StoreError};
+use hoso_server::store::{
+    AttachmentRecord, NewDossier, Notified, PaymentState, ReceiptDraft, Store, StoreError,
+};
 use serde_json::json;
 
 const POSTGRES_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/test";
@@ -87,6 +90,7 @@ fn dossier(n: usize) -> NewDossier {
         secret_hash: vec![n as u8; 32],
         idempotency: None,
         code: hoso_server::codes::new_code(20, "2026-11-27"),
+        fee: String::new(),
     }
 }
 
@@ -114,6 +118,7 @@ suite!(
     concurrent_transitions_apply_once,
     data_survives_reopening_and_schemas_are_checked,
     two_instances_share_one_database,
+    payments_are_recorded_once_and_never_lost,
 );
 
 async fn stores_and_reads_back_everything(url: &str) {
@@ -369,4 +374,221 @@ async fn two_instances_share_one_database(url: &str) {
     );
     assert_eq!(a.list("so-tp", None, 1000, 0).await.unwrap().len(), 30);
     assert_eq!(b.list("so-tp", None, 1000, 0).await.unwrap().len(), 30);
+}
+
+fn paid(order: &str, transaction: &str, amount_vnd: u64) -> Notification {
+    Notification {
+        order: order.into(),
+        transaction: transaction.into(),
+        amount_vnd,
+        currency: "VND".into(),
+        status: PaymentStatus::Paid,
+        paid_at: "2026-11-27T08:00:00Z".into(),
+    }
+}
+
+fn draft(id: usize) -> ReceiptDraft {
+    ReceiptDraft {
+        id: format!("R{id:025}"),
+        series: "SO-TP/2026".into(),
+        facts: json!({ "items": [{ "name": "Lệ phí", "amount_vnd": 200_000 }] }),
+    }
+}
+
+/// Orders, notifications (credited, replayed concurrently, refund due),
+/// receipt numbering and the reconciliation query, on both databases.
+async fn payments_are_recorded_once_and_never_lost(url: &str) {
+    let store = Store::open(url).await.unwrap();
+    let t = 1_795_000_300;
+    let code = store.submit(dossier(9)).await.unwrap().dossier.code;
+    // No order before the fee is requested.
+    assert!(matches!(
+        store.open_order(&code, t, 900).await,
+        Err(StoreError::Transition { from: 1, .. })
+    ));
+    store
+        .apply(&code, Action::Accept, "officer:so-tp/a", &json!({}), t)
+        .await
+        .unwrap();
+    let (d, _) = store
+        .apply(
+            &code,
+            Action::RequestPayment,
+            "officer:so-tp/a",
+            &json!({ "amount_vnd": 200_000 }),
+            t,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (d.status, d.fee_due),
+        (Status::FinancialObligation, 200_000)
+    );
+    let first = store.open_order(&code, t, 900).await.unwrap();
+    let second = store.open_order(&code, t + 1, 900).await.unwrap();
+    assert_eq!(
+        (
+            first.order.as_str(),
+            second.order.as_str(),
+            first.amount_vnd
+        ),
+        (
+            format!("{code}-1").as_str(),
+            format!("{code}-2").as_str(),
+            200_000
+        )
+    );
+
+    // The same transaction delivered eight times at once: one credit.
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let store = store.clone();
+        let order = first.order.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .record_notification(
+                    "sandbox",
+                    &paid(&order, "TXN-1", 200_000),
+                    t + 10,
+                    "2026-11-27",
+                    draft(i),
+                )
+                .await
+        }));
+    }
+    let mut credited = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(Notified::Credited { dossier, payment }) => {
+                credited += 1;
+                assert_eq!(dossier.status, Status::Processing);
+                assert_eq!(dossier.fee_due, 0);
+                assert_eq!(payment.state, PaymentState::Credited);
+            }
+            Ok(Notified::Replayed(p)) => assert_eq!(p.state, PaymentState::Credited),
+            // SQLite may report the write lock as busy to a loser; the
+            // gateway retries, and a retry is a replay.
+            Err(StoreError::Database(_)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(credited, 1);
+    // The second order paid too: kept for refund, flagged.
+    let outcome = store
+        .record_notification(
+            "sandbox",
+            &paid(&second.order, "TXN-2", 200_000),
+            t + 20,
+            "2026-11-27",
+            draft(20),
+        )
+        .await
+        .unwrap();
+    match outcome {
+        Notified::Recorded(p) => assert_eq!(
+            (p.state, p.flag.as_str()),
+            (PaymentState::RefundDue, "already_paid")
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        store
+            .record_notification(
+                "sandbox",
+                &paid("20-000000-NOORDER1-1", "TXN-3", 1),
+                t,
+                "2026-11-27",
+                draft(30)
+            )
+            .await
+            .unwrap(),
+        Notified::UnknownOrder
+    );
+
+    // One receipt, numbered 1 in its series; the next dossier's is 2.
+    let listed = store.payments("so-tp", "2026-11-27", None).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    let receipt_id = listed[0].receipt.clone().unwrap();
+    let receipt = store.receipt(&receipt_id).await.unwrap().unwrap();
+    assert_eq!(
+        (receipt.number, receipt.facts["number"].as_str()),
+        (1, Some("0000001"))
+    );
+    assert_eq!(receipt.pdf, None);
+    store
+        .keep_receipt_pdf(&receipt_id, b"%PDF-first")
+        .await
+        .unwrap();
+    store
+        .keep_receipt_pdf(&receipt_id, b"%PDF-second")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .receipt(&receipt_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .pdf
+            .as_deref(),
+        Some(&b"%PDF-first"[..])
+    );
+    let other = store.submit(dossier(10)).await.unwrap().dossier.code;
+    store
+        .apply(&other, Action::Accept, "o", &json!({}), t)
+        .await
+        .unwrap();
+    store
+        .apply(
+            &other,
+            Action::RequestPayment,
+            "o",
+            &json!({ "amount_vnd": 200_000 }),
+            t,
+        )
+        .await
+        .unwrap();
+    let order = store.open_order(&other, t, 900).await.unwrap();
+    let Notified::Credited { payment, .. } = store
+        .record_notification(
+            "sandbox",
+            &paid(&order.order, "TXN-4", 200_000),
+            t,
+            "2026-11-28",
+            draft(40),
+        )
+        .await
+        .unwrap()
+    else {
+        panic!("not credited");
+    };
+    let next = store
+        .receipt(payment.receipt.as_deref().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(next.number, 2);
+
+    // Reconciliation by day and state.
+    let refunds = store
+        .payments("so-tp", "2026-11-27", Some(PaymentState::RefundDue))
+        .await
+        .unwrap();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].transaction, "TXN-2");
+    assert_eq!(
+        store.payments("so-tnmt", "2026-11-27", None).await.unwrap(),
+        []
+    );
+    assert_eq!(
+        store
+            .payments("so-tp", "2026-11-28", None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    for code in [&code, &other] {
+        check_chain(code, &store.events(code).await.unwrap()).unwrap();
+    }
 }
