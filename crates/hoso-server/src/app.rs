@@ -998,6 +998,47 @@ fn owns(
     Ok(signed_applicant(app, headers, action, now)?.as_deref() == Some(d.applicant_key.as_str()))
 }
 
+/// Who reads a dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    /// Its applicant (lookup secret or signed header).
+    Applicant,
+    /// An officer of its agency, or of a co-processing one when allowed.
+    Officer,
+}
+
+/// The dossier `code`, if the request may read it: an officer of its
+/// agency (or of an agency it was forwarded to, with `co_agencies`), or its
+/// applicant ([`owns`] for `action`). Anyone else is answered as if there
+/// were no such dossier.
+async fn readable(
+    app: &App,
+    code: &str,
+    headers: &HeaderMap,
+    secret: Option<String>,
+    action: &str,
+    co_agencies: bool,
+) -> Result<(Dossier, Reader), Problem> {
+    if !codes::is_code(code) {
+        return Err(Problem::no_dossier());
+    }
+    let d = app
+        .store
+        .dossier(code)
+        .await
+        .map_err(|e| store_problem(app, e))?;
+    let by_officer = officer(app, headers).is_some_and(|o| {
+        o.agency == d.agency || (co_agencies && d.co_agencies.contains(&o.agency))
+    });
+    if by_officer {
+        return Ok((d, Reader::Officer));
+    }
+    if owns(app, &d, headers, secret, action, Timestamp::now())? {
+        return Ok((d, Reader::Applicant));
+    }
+    Err(Problem::no_dossier())
+}
+
 /// What a dossier owes and what was paid, for its lookup.
 async fn fee_json(app: &App, code: &str) -> Result<Value, Problem> {
     let (fee, due) = app
@@ -1037,30 +1078,8 @@ async fn lookup(
     headers: HeaderMap,
 ) -> Result<Json<Value>, Problem> {
     app.metrics.lookups.fetch_add(1, Ordering::Relaxed);
-    if !codes::is_code(&code) {
-        return Err(Problem::no_dossier());
-    }
-    let secret = headers
-        .get("x-lookup-secret")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or(query.secret);
-    let officer = officer(&app, &headers);
-    let owner = signed_applicant(&app, &headers, "lookup", Timestamp::now())?;
-    let d = app
-        .store
-        .dossier(&code)
-        .await
-        .map_err(|e| store_problem(&app, e))?;
-    let by_secret =
-        secret.is_some_and(|s| codes::same_secret(&codes::secret_hash(&s), &d.secret_hash));
-    let by_officer = officer
-        .as_ref()
-        .is_some_and(|o| o.agency == d.agency || d.co_agencies.contains(&o.agency));
-    let by_owner = owner.as_deref() == Some(d.applicant_key.as_str());
-    if !by_secret && !by_officer && !by_owner {
-        return Err(Problem::no_dossier());
-    }
+    let (d, reader) = readable(&app, &code, &headers, query.secret, "lookup", true).await?;
+    let by_officer = reader == Reader::Officer;
     let events = app
         .store
         .events(&code)
@@ -1453,27 +1472,7 @@ async fn result(
     Query(query): Query<LookupQuery>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    if !codes::is_code(&code) {
-        return Err(Problem::no_dossier());
-    }
-    let d = app
-        .store
-        .dossier(&code)
-        .await
-        .map_err(|e| store_problem(&app, e))?;
-    let secret = headers
-        .get("x-lookup-secret")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or(query.secret);
-    let by_secret =
-        secret.is_some_and(|s| codes::same_secret(&codes::secret_hash(&s), &d.secret_hash));
-    let by_officer = officer(&app, &headers).is_some_and(|o| o.agency == d.agency);
-    let by_owner = signed_applicant(&app, &headers, "lookup", Timestamp::now())?.as_deref()
-        == Some(d.applicant_key.as_str());
-    if !by_secret && !by_officer && !by_owner {
-        return Err(Problem::no_dossier());
-    }
+    let (d, _) = readable(&app, &code, &headers, query.secret, "lookup", false).await?;
     let result = app
         .store
         .result(&code)

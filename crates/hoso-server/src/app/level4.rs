@@ -291,19 +291,7 @@ pub(super) async fn submission_receipt(
     Query(query): Query<LookupQuery>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    if !codes::is_code(&code) {
-        return Err(Problem::no_dossier());
-    }
-    let d = app
-        .store
-        .dossier(&code)
-        .await
-        .map_err(|e| store_problem(&app, e))?;
-    let by_officer = officer(&app, &headers)
-        .is_some_and(|o| o.agency == d.agency || d.co_agencies.contains(&o.agency));
-    if !by_officer && !super::owns(&app, &d, &headers, query.secret, "lookup", Timestamp::now())? {
-        return Err(Problem::no_dossier());
-    }
+    let (d, _) = super::readable(&app, &code, &headers, query.secret, "lookup", true).await?;
     let attachments = app
         .store
         .attachments(&code)
