@@ -762,3 +762,46 @@ async fn without_a_gateway_payment_is_at_the_desk() {
     .await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
 }
+
+#[tokio::test]
+async fn a_payment_stands_when_its_receipt_cannot_be_rendered_yet() {
+    let dir = scratch("pay-no-font");
+    let mut config = level4(&dir);
+    config.receipts.font = dir.join("missing-font.ttf");
+    let service = Service::start(&config).await;
+    let (code, secret, _) = submit_example(&service, "tp-20-ly-lich-tu-phap-so-1").await;
+    act(&service, &code, "accept", "so-tp", json!({})).await;
+    act(&service, &code, "process", "so-tp", json!({})).await;
+    let (_, order) = open_order(&service, &code, &secret).await;
+    let (status, paid) = notify_get(
+        &service,
+        &notice(
+            order["order"].as_str().unwrap(),
+            200_000,
+            "TXN-NF-1",
+            PaymentStatus::Paid,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, paid["result"].as_str()),
+        (StatusCode::OK, Some("credited"))
+    );
+    let receipt = paid["receipt"].as_str().unwrap();
+    let (status, problem) = service
+        .get(&format!("/api/v1/receipts/{receipt}"), None)
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{problem}");
+    assert_eq!(problem["type"], "urn:hoso:problem:receipt-unavailable");
+    // What was issued is known all the same.
+    let (status, checked) = service
+        .get(&format!("/api/v1/receipts/{receipt}/verify"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(checked["receipt"]["number"], "0000001");
+    assert_eq!(checked["receipt"]["pdf_sha256"], Value::Null);
+    let (_, found) = service
+        .get(&format!("/api/v1/dossiers/{code}?secret={secret}"), None)
+        .await;
+    assert_eq!(found["status"]["code"], 4);
+}
