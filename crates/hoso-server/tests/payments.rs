@@ -12,8 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use hoso_pki::Timestamp;
 use hoso_server::config::{Config, PaymentConfig};
-use hoso_server::payment::{Notification, PaymentOrder, PaymentStatus, Sandbox};
-use hoso_server::store::{Notified, PaymentState, ReceiptDraft};
+use hoso_server::payment::{PaymentOrder, PaymentStatus, Sandbox};
 use http_body_util::BodyExt as _;
 use serde_json::{Value, json};
 use support::*;
@@ -60,7 +59,19 @@ fn notice(
         },
         transaction,
         status,
-        "2026-11-27T08:00:00Z",
+        &Timestamp::now().to_string(),
+    )
+}
+
+/// A time as receipts print it: Vietnam's time, `15:00:00 ngày 27/11/2026`.
+fn printed(t: Timestamp) -> String {
+    let local = Timestamp::from_unix(t.unix() + 7 * 3600).to_string();
+    format!(
+        "{} ngày {}/{}/{}",
+        &local[11..19],
+        &local[8..10],
+        &local[5..7],
+        &local[..4]
     )
 }
 
@@ -173,7 +184,7 @@ async fn a_paid_fee_moves_the_dossier_on_and_issues_a_signed_receipt() {
     let text = tool("pdftotext", &["-layout", file.to_str().unwrap(), "-"]);
     let text = String::from_utf8(text.stdout).unwrap();
     let appointment = submitted["appointment"].as_str().unwrap();
-    let printed = format!(
+    let appointment = format!(
         "ngày {}/{}/{}",
         &appointment[8..10],
         &appointment[5..7],
@@ -185,7 +196,7 @@ async fn a_paid_fee_moves_the_dossier_on_and_issues_a_signed_receipt() {
         "NGUYỄN VĂN AN",
         "Cấp phiếu lý lịch tư pháp số 1 cho cá nhân",
         "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp số 1 (bản điện tử có chữ ký số)",
-        &printed,
+        &appointment,
         &code,
     ] {
         assert!(text.contains(expected), "{expected:?} not in:\n{text}");
@@ -249,6 +260,11 @@ async fn a_paid_fee_moves_the_dossier_on_and_issues_a_signed_receipt() {
 
     // Then pays: credited, back to processing, a receipt.
     let paid = notice(&order_id, 200_000, "TXN-PAID-1", PaymentStatus::Paid);
+    let paid_time = paid
+        .iter()
+        .find(|(n, _)| n == "paid_at")
+        .map(|(_, v)| Timestamp::parse_rfc3339(v).unwrap())
+        .unwrap();
     let (status, answer) = notify_get(&service, &paid).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["result"], "credited");
@@ -311,7 +327,7 @@ async fn a_paid_fee_moves_the_dossier_on_and_issues_a_signed_receipt() {
         "BIÊN LAI THU PHÍ, LỆ PHÍ",
         "Sở Tư pháp",
         "NGUYỄN VĂN AN",
-        "15:00:00 ngày 27/11/2026",
+        &printed(paid_time),
         "Cấp phiếu lý lịch tư pháp",
         "200.000",
         "Hai trăm nghìn đồng",
@@ -612,55 +628,46 @@ async fn tampered_forged_and_misdirected_notifications_credit_nothing() {
 }
 
 #[tokio::test]
-async fn a_payment_after_the_order_expired_is_credited_and_flagged_late() {
+async fn a_payment_made_after_the_order_expired_is_credited_and_flagged_late() {
     let dir = scratch("pay-late");
     let service = Service::start(&level4(&dir)).await;
     let (code, secret, _) = submit_example(&service, "tp-20-ly-lich-tu-phap-so-1").await;
     act(&service, &code, "accept", "so-tp", json!({})).await;
     act(&service, &code, "process", "so-tp", json!({})).await;
     let (_, order) = open_order(&service, &code, &secret).await;
-    let store = service.app.store();
-    let opened = store
+    let opened = service
+        .app
+        .store()
         .order(order["order"].as_str().unwrap())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(opened.expires_at - opened.created_at, 15 * 60);
-    // The gateway's word arrives a day later, while the dossier still
-    // waits: the money is taken, and the record says it came late.
-    let n = Notification {
+    // The payer finished on the gateway's page a day after the order's
+    // time, and the dossier still waits: the money is taken, and the record
+    // says it came late.
+    let order = PaymentOrder {
         order: opened.order.clone(),
-        transaction: "TXN-LATE-1".into(),
         amount_vnd: 200_000,
-        currency: "VND".into(),
-        status: PaymentStatus::Paid,
-        paid_at: "2026-11-28T08:00:00Z".into(),
+        description: String::new(),
+        return_url: String::new(),
     };
-    let draft = ReceiptDraft {
-        id: "LATE0000000000000000000000".into(),
-        series: "SO-TP/2026".into(),
-        facts: json!({ "items": [{ "name": "Lệ phí", "amount_vnd": 200_000 }] }),
-    };
-    let outcome = store
-        .record_notification(
-            "sandbox",
-            &n,
-            opened.expires_at + 86_400,
-            "2026-11-28",
-            draft,
-        )
-        .await
-        .unwrap();
-    match outcome {
-        Notified::Credited { dossier, payment } => {
-            assert_eq!(dossier.status.code(), 4);
-            assert_eq!(
-                (payment.state, payment.flag.as_str()),
-                (PaymentState::Credited, "late")
-            );
-        }
-        other => panic!("{other:?}"),
-    }
+    let a_day_late = Timestamp::from_unix(opened.expires_at + 86_400).to_string();
+    let params = gateway().notification(&order, "TXN-LATE-1", PaymentStatus::Paid, &a_day_late);
+    let (status, answer) = notify_get(&service, &params).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        (
+            answer["result"].as_str(),
+            answer["flag"].as_str(),
+            answer["status"].as_i64()
+        ),
+        (Some("credited"), Some("late"), Some(4))
+    );
+    let (_, late) = service
+        .get("/api/v1/payments?state=credited", Some(token("so-tp")))
+        .await;
+    assert_eq!(late["payments"][0]["flag"], "late");
 }
 
 #[tokio::test]

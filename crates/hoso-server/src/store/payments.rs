@@ -460,6 +460,10 @@ async fn record_in(
     .await?;
     let (_, dossier) = dossier_of(&row)?;
     let amount = i64::try_from(n.amount_vnd).unwrap_or(i64::MAX);
+    // Late is when the payer paid, as the gateway signs it, not when its
+    // word arrived (a gateway retries for hours); its arrival when the
+    // time does not parse.
+    let paid_at = hoso_pki::Timestamp::parse_rfc3339(&n.paid_at).map_or(now, |t| t.unix());
     let credited_before: i64 =
         sqlx::query("SELECT COUNT(*) FROM payments WHERE dossier_id = $1 AND state = 'credited'")
             .bind(dossier_id)
@@ -483,7 +487,7 @@ async fn record_in(
         PaymentStatus::Paid if dossier.fee_due != order_amount => {
             (PaymentState::RefundDue, "obligation_changed")
         }
-        PaymentStatus::Paid if now > expires_at => (PaymentState::Credited, "late"),
+        PaymentStatus::Paid if paid_at > expires_at => (PaymentState::Credited, "late"),
         PaymentStatus::Paid => (PaymentState::Credited, ""),
     };
     let mut payment = PaymentRecord {
