@@ -706,6 +706,8 @@ async fn officers_set_the_fee_a_form_cannot_decide_and_exempt_applicants_pay_not
     assert_eq!(asked["status"]["code"], 6);
     let (_, order) = open_order(&service, &code, &secret).await;
     assert_eq!(order["amount_vnd"], 900_000);
+    // A second attempt opened, then abandoned.
+    let (_, abandoned) = open_order(&service, &code, &secret).await;
     let (_, paid) = notify_get(
         &service,
         &notice(
@@ -731,6 +733,44 @@ async fn officers_set_the_fee_a_form_cannot_decide_and_exempt_applicants_pay_not
         json!([{ "name": "Phí, lệ phí giải quyết thủ tục hành chính", "amount_vnd": 900_000 }])
     );
     assert_eq!(checked["receipt"]["agency"], "Sở Tài nguyên và Môi trường");
+
+    // A further obligation (an appraisal fee, say) while the abandoned
+    // order is paid after all: its money answers the old amount, so it is
+    // kept for refund and the new obligation still stands.
+    let asked = act(
+        &service,
+        &code,
+        "request-payment",
+        "so-tnmt",
+        json!({ "amount_vnd": 50_000, "reason": "Phí thẩm định bổ sung" }),
+    )
+    .await;
+    assert_eq!(asked["status"]["code"], 6);
+    let (_, stale) = notify_get(
+        &service,
+        &notice(
+            abandoned["order"].as_str().unwrap(),
+            900_000,
+            "TXN-O-2",
+            PaymentStatus::Paid,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (stale["result"].as_str(), stale["flag"].as_str()),
+        (Some("refund_due"), Some("obligation_changed")),
+        "{stale}"
+    );
+    let (_, found) = service
+        .get(&format!("/api/v1/dossiers/{code}?secret={secret}"), None)
+        .await;
+    assert_eq!(
+        (
+            found["status"]["code"].as_i64(),
+            found["fee"]["due_vnd"].as_i64()
+        ),
+        (Some(6), Some(50_000))
+    );
 
     // A child's judicial record certificate: exempt, processing starts at
     // once.
