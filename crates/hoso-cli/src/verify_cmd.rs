@@ -354,13 +354,30 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
             })
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    let text = if args.json {
-        let signatures: Vec<String> = document
-            .signatures
-            .iter()
-            .map(|s| signature_json(s, lang))
-            .collect();
+    let signatures = document
+        .signatures
+        .iter()
+        .map(|s| signature_json(s, lang))
+        .collect();
+    let reports = document
+        .signatures
+        .iter()
+        .map(|s| report::render(s, lang))
+        .collect();
+    conclude(args.json, lang, accepted, reason, signatures, reports)
+}
+
+/// Writes the verdict, as JSON (`valid`, `reason`, `signatures`) or as the
+/// reports followed by the conclusion, and turns it into the exit status.
+fn conclude(
+    json: bool,
+    lang: Lang,
+    accepted: bool,
+    reason: Option<String>,
+    signatures: Vec<String>,
+    reports: String,
+) -> Result<(), Failure> {
+    let text = if json {
         let mut text = ordered(&[
             ("valid", j(accepted)),
             ("reason", j(reason)),
@@ -369,11 +386,7 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
         text.push('\n');
         text
     } else {
-        let mut text: String = document
-            .signatures
-            .iter()
-            .map(|s| report::render(s, lang))
-            .collect();
+        let mut text = reports;
         text.push_str(&match (&reason, lang) {
             (Some(r), Lang::Vi) => format!("Kết luận: KHÔNG chấp nhận — {r}\n"),
             (Some(r), Lang::En) => format!("Verdict: NOT accepted — {r}\n"),
@@ -382,7 +395,8 @@ pub fn run(args: VerifyArgs) -> Result<(), Failure> {
         });
         text
     };
-    stdout
+    std::io::stdout()
+        .lock()
         .write_all(text.as_bytes())
         .map_err(|e| Failure::usage(format!("cannot write standard output: {e}")))?;
     if accepted {
@@ -449,38 +463,13 @@ fn run_pdf(
         Lang::Vi => r.vi(),
         Lang::En => r.to_string(),
     });
-    let text = if args.json {
-        let signatures: Vec<String> = document
-            .signatures
-            .iter()
-            .map(|s| pdf_signature_json(s, lang))
-            .collect();
-        let mut text = ordered(&[
-            ("valid", j(accepted)),
-            ("reason", j(reason)),
-            ("signatures", format!("[{}]", signatures.join(","))),
-        ]);
-        text.push('\n');
-        text
-    } else {
-        let mut text: String = document.signatures.iter().map(|s| s.render(lang)).collect();
-        text.push_str(&match (&reason, lang) {
-            (Some(r), Lang::Vi) => format!("Kết luận: KHÔNG chấp nhận — {r}\n"),
-            (Some(r), Lang::En) => format!("Verdict: NOT accepted — {r}\n"),
-            (None, Lang::Vi) => "Kết luận: chấp nhận\n".into(),
-            (None, Lang::En) => "Verdict: accepted\n".into(),
-        });
-        text
-    };
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .map_err(|e| Failure::usage(format!("cannot write standard output: {e}")))?;
-    if accepted {
-        Ok(())
-    } else {
-        Err(Failure::silent(EXIT_REFUSED))
-    }
+    let signatures = document
+        .signatures
+        .iter()
+        .map(|s| pdf_signature_json(s, lang))
+        .collect();
+    let reports = document.signatures.iter().map(|s| s.render(lang)).collect();
+    conclude(args.json, lang, accepted, reason, signatures, reports)
 }
 
 /// One PDF signature's entry in the `signatures` array: the keys of the XML
