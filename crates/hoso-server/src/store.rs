@@ -191,10 +191,32 @@ pub struct Store {
     writer: mpsc::Sender<(NewDossier, oneshot::Sender<Result<Submitted, StoreError>>)>,
 }
 
-/// Schema per dialect, one entry per version, applied in order.
-const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        // SQLite
+/// One schema version.
+enum Migration {
+    /// The same schema for both: written for SQLite, translated by
+    /// [`postgres_ddl`], so that the dialects cannot drift apart.
+    Portable(&'static str),
+    /// A change that only makes sense written per dialect.
+    PerDialect {
+        sqlite: &'static str,
+        postgres: &'static str,
+    },
+}
+
+/// SQLite DDL as PostgreSQL writes it: identity columns and byte strings
+/// are the only differences the schema meets.
+fn postgres_ddl(sqlite: &str) -> String {
+    sqlite
+        .replace(
+            "INTEGER PRIMARY KEY AUTOINCREMENT",
+            "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        )
+        .replace(" BLOB", " BYTEA")
+}
+
+/// The schema, one entry per version, applied in order.
+const MIGRATIONS: &[Migration] = &[
+    Migration::Portable(
         "CREATE TABLE dossiers (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         code TEXT NOT NULL UNIQUE,
@@ -242,85 +264,29 @@ const MIGRATIONS: &[(&str, &str)] = &[
         body_sha256 BLOB NOT NULL,
         dossier_id BIGINT NOT NULL REFERENCES dossiers (id)
     );",
-        // PostgreSQL
-        "CREATE TABLE dossiers (
-        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        code TEXT NOT NULL UNIQUE,
-        secret_hash BYTEA NOT NULL,
-        procedure TEXT NOT NULL,
-        agency TEXT NOT NULL,
-        co_agencies TEXT NOT NULL DEFAULT '',
-        applicant_key TEXT NOT NULL,
-        applicant_name TEXT NOT NULL,
-        status BIGINT NOT NULL,
-        received_at BIGINT NOT NULL,
-        appointment TEXT NOT NULL,
-        media_type TEXT NOT NULL,
-        document BYTEA NOT NULL,
-        signed_content BYTEA NOT NULL,
-        evidence TEXT NOT NULL,
-        version BIGINT NOT NULL DEFAULT 1
-    );
-    CREATE INDEX dossiers_agency ON dossiers (agency, status);
-    CREATE INDEX dossiers_applicant ON dossiers (applicant_key);
-    CREATE TABLE attachments (
-        dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
-        field TEXT NOT NULL,
-        file_name TEXT NOT NULL,
-        media_type TEXT NOT NULL,
-        size BIGINT NOT NULL,
-        sha256 TEXT NOT NULL,
-        PRIMARY KEY (dossier_id, field)
-    );
-    CREATE TABLE events (
-        dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
-        seq BIGINT NOT NULL,
-        at BIGINT NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        status_from BIGINT,
-        status_to BIGINT NOT NULL,
-        detail TEXT NOT NULL,
-        prev_hash TEXT NOT NULL,
-        hash TEXT NOT NULL,
-        PRIMARY KEY (dossier_id, seq)
-    );
-    CREATE TABLE idempotency (
-        key TEXT PRIMARY KEY,
-        body_sha256 BYTEA NOT NULL,
-        dossier_id BIGINT NOT NULL REFERENCES dossiers (id)
-    );",
     ),
-    (
-        // SQLite
+    Migration::Portable(
         "CREATE TABLE results (
             dossier_id BIGINT PRIMARY KEY REFERENCES dossiers (id),
             media_type TEXT NOT NULL,
             document BLOB NOT NULL,
             signer TEXT NOT NULL
         )",
-        // PostgreSQL
-        "CREATE TABLE results (
-            dossier_id BIGINT PRIMARY KEY REFERENCES dossiers (id),
-            media_type TEXT NOT NULL,
-            document BYTEA NOT NULL,
-            signer TEXT NOT NULL
-        )",
     ),
-    (
+    Migration::PerDialect {
         // SQLite stores values as they are.
-        "SELECT 1",
+        sqlite: "SELECT 1",
         // PostgreSQL: keep large values out of line uncompressed. Signed
         // documents and evidence are written once and seldom read;
         // compressing them took most of the database's CPU under load
         // (1,322 durable submissions/s with compression, 1,678–1,977
         // without, same machine and load; BENCHMARKS.md).
-        "ALTER TABLE dossiers ALTER COLUMN document SET STORAGE EXTERNAL;
+        postgres: "ALTER TABLE dossiers ALTER COLUMN document SET STORAGE EXTERNAL;
         ALTER TABLE dossiers ALTER COLUMN signed_content SET STORAGE EXTERNAL;
         ALTER TABLE dossiers ALTER COLUMN evidence SET STORAGE EXTERNAL",
-    ),
-    (
-        // SQLite: level 4, fees, payments and receipts.
+    },
+    // Level 4: fees, payments and receipts.
+    Migration::Portable(
         "ALTER TABLE dossiers ADD COLUMN fee TEXT NOT NULL DEFAULT '';
         ALTER TABLE dossiers ADD COLUMN fee_due BIGINT NOT NULL DEFAULT 0;
         CREATE TABLE payment_orders (
@@ -338,43 +304,6 @@ const MIGRATIONS: &[(&str, &str)] = &[
             facts TEXT NOT NULL,
             issued_at BIGINT NOT NULL,
             pdf BLOB,
-            UNIQUE (series, number)
-        );
-        CREATE TABLE receipt_series (series TEXT PRIMARY KEY, last BIGINT NOT NULL);
-        CREATE TABLE payments (
-            provider TEXT NOT NULL,
-            transaction_id TEXT NOT NULL,
-            order_id TEXT NOT NULL REFERENCES payment_orders (order_id),
-            dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
-            amount_vnd BIGINT NOT NULL,
-            outcome TEXT NOT NULL,
-            state TEXT NOT NULL,
-            flag TEXT NOT NULL,
-            paid_at TEXT NOT NULL,
-            received_at BIGINT NOT NULL,
-            day TEXT NOT NULL,
-            receipt_id TEXT REFERENCES receipts (id),
-            PRIMARY KEY (provider, transaction_id)
-        );
-        CREATE INDEX payments_day ON payments (day, state)",
-        // PostgreSQL
-        "ALTER TABLE dossiers ADD COLUMN fee TEXT NOT NULL DEFAULT '';
-        ALTER TABLE dossiers ADD COLUMN fee_due BIGINT NOT NULL DEFAULT 0;
-        CREATE TABLE payment_orders (
-            order_id TEXT PRIMARY KEY,
-            dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
-            amount_vnd BIGINT NOT NULL,
-            created_at BIGINT NOT NULL,
-            expires_at BIGINT NOT NULL
-        );
-        CREATE TABLE receipts (
-            id TEXT PRIMARY KEY,
-            dossier_id BIGINT NOT NULL REFERENCES dossiers (id),
-            series TEXT NOT NULL,
-            number BIGINT NOT NULL,
-            facts TEXT NOT NULL,
-            issued_at BIGINT NOT NULL,
-            pdf BYTEA,
             UNIQUE (series, number)
         );
         CREATE TABLE receipt_series (series TEXT PRIMARY KEY, last BIGINT NOT NULL);
@@ -671,16 +600,8 @@ impl Store {
         result: Option<&ResultDocument>,
     ) -> Result<(Dossier, Event), StoreError> {
         let mut tx = begin_write(&self.pool, self.dialect).await?;
-        match apply_in(&mut tx, code, action, actor, detail, at, result).await {
-            Ok(done) => {
-                tx.commit().await?;
-                Ok(done)
-            }
-            Err(e) => {
-                let _ = tx.rollback().await;
-                Err(e)
-            }
-        }
+        let done = apply_in(&mut tx, code, action, actor, detail, at, result).await;
+        finish(tx, done).await
     }
 
     /// The signed result returned with the dossier, if any.
@@ -762,24 +683,16 @@ async fn apply_in(
     if updated.rows_affected() != 1 {
         return Err(StoreError::Conflict);
     }
-    let last =
-        sqlx::query("SELECT seq, hash FROM events WHERE dossier_id = $1 ORDER BY seq DESC LIMIT 1")
-            .bind(id)
-            .fetch_one(&mut **tx)
-            .await?;
-    let mut event = Event {
-        seq: last.try_get::<i64, _>(0)? + 1,
+    let event = append_event(
+        tx,
+        (id, code),
+        actor,
+        action.name(),
+        (dossier.status, to),
+        detail,
         at,
-        actor: actor.to_owned(),
-        action: action.name().to_owned(),
-        status_from: Some(dossier.status.code()),
-        status_to: to.code(),
-        detail: detail.to_string(),
-        prev_hash: last.try_get(1)?,
-        hash: String::new(),
-    };
-    event.hash = event_hash(code, &event);
-    insert_event(tx, id, &event).await?;
+    )
+    .await?;
     if let Some(r) = result {
         sqlx::query("INSERT INTO results (dossier_id, media_type, document, signer) VALUES ($1, $2, $3, $4)")
                 .bind(id)
@@ -805,6 +718,24 @@ async fn begin_write(
     match dialect {
         Dialect::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
         Dialect::Postgres => pool.begin().await,
+    }
+}
+
+/// Commits on success; on failure rolls back at once, giving the write lock
+/// back now rather than when the connection is next used.
+async fn finish<T>(
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    result: Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    match result {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(e) => {
+            let _ = tx.rollback().await;
+            Err(e)
+        }
     }
 }
 
@@ -836,10 +767,12 @@ async fn migrate(pool: &AnyPool, dialect: Dialect) -> Result<(), StoreError> {
             known,
         });
     }
-    for (version, (sqlite, postgres)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let script = match dialect {
-            Dialect::Sqlite => sqlite,
-            Dialect::Postgres => postgres,
+    for (version, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let script = match (migration, dialect) {
+            (Migration::Portable(ddl), Dialect::Sqlite) => (*ddl).to_owned(),
+            (Migration::Portable(ddl), Dialect::Postgres) => postgres_ddl(ddl),
+            (Migration::PerDialect { sqlite, .. }, Dialect::Sqlite) => (*sqlite).to_owned(),
+            (Migration::PerDialect { postgres, .. }, Dialect::Postgres) => (*postgres).to_owned(),
         };
         for statement in script.split(';').map(str::trim).filter(|s| !s.is_empty()) {
             sqlx::query(statement).execute(&mut *tx).await?;
@@ -851,6 +784,38 @@ async fn migrate(pool: &AnyPool, dialect: Dialect) -> Result<(), StoreError> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Appends an event to a dossier's audit chain (`dossier`: its id and
+/// code), after its last one.
+async fn append_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    (id, code): (i64, &str),
+    actor: &str,
+    action: &str,
+    (from, to): (Status, Status),
+    detail: &serde_json::Value,
+    at: i64,
+) -> Result<Event, StoreError> {
+    let last =
+        sqlx::query("SELECT seq, hash FROM events WHERE dossier_id = $1 ORDER BY seq DESC LIMIT 1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let mut event = Event {
+        seq: last.try_get::<i64, _>(0)? + 1,
+        at,
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        status_from: Some(from.code()),
+        status_to: to.code(),
+        detail: detail.to_string(),
+        prev_hash: last.try_get(1)?,
+        hash: String::new(),
+    };
+    event.hash = event_hash(code, &event);
+    insert_event(tx, id, &event).await?;
+    Ok(event)
 }
 
 async fn insert_event(
@@ -970,18 +935,8 @@ async fn store_group(
     group: &[&NewDossier],
 ) -> Result<Vec<Result<Submitted, StoreError>>, StoreError> {
     let mut tx = begin_write(pool, dialect).await?;
-    match insert_group(&mut tx, group).await {
-        Ok(results) => {
-            tx.commit().await?;
-            Ok(results)
-        }
-        Err(e) => {
-            // Give the write lock back now, not when the connection is
-            // next used.
-            let _ = tx.rollback().await;
-            Err(e)
-        }
-    }
+    let results = insert_group(&mut tx, group).await;
+    finish(tx, results).await
 }
 
 async fn insert_group(
@@ -1189,4 +1144,30 @@ async fn insert_group(
             Plan::Conflict => Err(StoreError::IdempotencyConflict),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portable_migrations_translate_to_postgresql_types() {
+        for migration in MIGRATIONS {
+            if let Migration::Portable(ddl) = migration {
+                let postgres = postgres_ddl(ddl);
+                assert!(!postgres.contains("BLOB") && !postgres.contains("AUTOINCREMENT"));
+                assert_eq!(
+                    postgres.matches("BYTEA").count(),
+                    ddl.matches("BLOB").count()
+                );
+            }
+        }
+        assert!(
+            postgres_ddl(match &MIGRATIONS[0] {
+                Migration::Portable(ddl) => ddl,
+                Migration::PerDialect { .. } => unreachable!("version 1 is portable"),
+            })
+            .contains("id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+        );
+    }
 }

@@ -13,9 +13,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{
-    DOSSIER_COLUMNS, Dossier, Store, StoreError, apply_in, begin_write, dossier_of, insert_event,
+    DOSSIER_COLUMNS, Dossier, Store, StoreError, append_event, apply_in, begin_write, dossier_of,
+    finish,
 };
-use crate::audit::{Event, event_hash};
 use crate::payment::{Notification, PaymentStatus};
 use crate::status::{Action, Status};
 
@@ -186,38 +186,6 @@ async fn recorded(
     .fetch_optional(&mut **tx)
     .await?;
     Ok(row.as_ref().map(payment_of).transpose()?)
-}
-
-/// Appends an audit event that records a payment without changing the
-/// dossier's status.
-async fn note_event(
-    tx: &mut Tx,
-    id: i64,
-    dossier: &Dossier,
-    actor: &str,
-    action: &str,
-    detail: &serde_json::Value,
-    at: i64,
-) -> Result<(), StoreError> {
-    let last =
-        sqlx::query("SELECT seq, hash FROM events WHERE dossier_id = $1 ORDER BY seq DESC LIMIT 1")
-            .bind(id)
-            .fetch_one(&mut **tx)
-            .await?;
-    let mut event = Event {
-        seq: last.try_get::<i64, _>(0)? + 1,
-        at,
-        actor: actor.to_owned(),
-        action: action.to_owned(),
-        status_from: Some(dossier.status.code()),
-        status_to: dossier.status.code(),
-        detail: detail.to_string(),
-        prev_hash: last.try_get(1)?,
-        hash: String::new(),
-    };
-    event.hash = event_hash(&dossier.code, &event);
-    insert_event(tx, id, &event).await?;
-    Ok(())
 }
 
 impl Store {
@@ -404,21 +372,6 @@ impl Store {
     }
 }
 
-/// Commits on success, rolls back (at once, giving the write lock back) on
-/// failure.
-async fn finish<T>(tx: Tx, result: Result<T, StoreError>) -> Result<T, StoreError> {
-    match result {
-        Ok(value) => {
-            tx.commit().await?;
-            Ok(value)
-        }
-        Err(e) => {
-            let _ = tx.rollback().await;
-            Err(e)
-        }
-    }
-}
-
 async fn record_in(
     tx: &mut Tx,
     dialect: super::Dialect,
@@ -556,7 +509,17 @@ async fn record_in(
             PaymentState::Failed => "payment-failed",
             _ => "payment-refund-due",
         };
-        note_event(tx, dossier_id, &dossier, &actor, action, &detail, now).await?;
+        // Recorded in the chain without changing the status.
+        append_event(
+            tx,
+            (dossier_id, &dossier.code),
+            &actor,
+            action,
+            (dossier.status, dossier.status),
+            &detail,
+            now,
+        )
+        .await?;
     }
     sqlx::query(
         "INSERT INTO payments (provider, transaction_id, order_id, dossier_id, amount_vnd, outcome, state, flag, \
