@@ -71,9 +71,7 @@ use std::collections::HashSet;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use hoso_pki::{
-    Certificate, EcdsaEncoding, RevocationStatus, SignatureScheme, Timestamp, ValidationInput,
-};
+use hoso_pki::{Certificate, EcdsaEncoding, RevocationStatus, SignatureScheme, Timestamp};
 use serde_json::{Map, Value};
 
 use crate::error::{DsigError, Refusal};
@@ -377,22 +375,8 @@ fn verify_entry(
         element_path: "/payload".into(),
         canonical: payload.to_vec(),
     });
-    let others: Vec<Certificate> = rest
-        .iter()
-        .filter(|c| c.sha256() != signer.sha256())
-        .cloned()
-        .collect();
-    let validation = options.trust.validate(
-        &options.policy,
-        &ValidationInput {
-            signer,
-            untrusted: &others,
-            signing_time: options.claimed_signing_time(report.signing_time.as_ref()),
-            verification_time: options.at,
-            crls: options.crls,
-            ocsp: options.ocsp,
-        },
-    );
+    let validation =
+        options.validate_signer(signer, rest, report.signing_time.as_ref().map(|t| t.time));
     report.signer = Some(signer.clone());
     report.identity = Some(signer.identity());
     report.chain = validation.chain;

@@ -3,7 +3,7 @@
 use base64::Engine as _;
 use hoso_pki::{
     Certificate, ChainStatus, Crl, EcdsaEncoding, Identity, OcspResponse, Policy, RevocationStatus,
-    Timestamp, TrustStore, ValidationInput,
+    Timestamp, TrustStore, Validation, ValidationInput,
 };
 use hoso_xml::{Algorithm, Canonicalizer, IdAttributes, Limits, Method, Selection};
 
@@ -42,12 +42,34 @@ pub struct VerifyOptions<'a> {
 }
 
 impl<'a> VerifyOptions<'a> {
-    /// The signing time certificates are checked at, per
-    /// [`VerifyOptions::use_claimed_signing_time`].
-    pub(crate) fn claimed_signing_time(&self, claimed: Option<&SigningTime>) -> Option<Timestamp> {
-        claimed
-            .filter(|_| self.use_claimed_signing_time)
-            .map(|t| t.time)
+    /// Validates a signer's certificate under these options: the path
+    /// through `certificates` (the signer among them or not) to a trust
+    /// anchor, validity and revocation at the signer's `claimed` signing
+    /// time when [`VerifyOptions::use_claimed_signing_time`] allows it, else
+    /// at [`VerifyOptions::at`]. XML, JWS and PDF signatures all go through
+    /// here, so that each is judged by the same rules.
+    pub fn validate_signer(
+        &self,
+        signer: &Certificate,
+        certificates: &[Certificate],
+        claimed: Option<Timestamp>,
+    ) -> Validation {
+        let others: Vec<Certificate> = certificates
+            .iter()
+            .filter(|c| c.sha256() != signer.sha256())
+            .cloned()
+            .collect();
+        self.trust.validate(
+            &self.policy,
+            &ValidationInput {
+                signer,
+                untrusted: &others,
+                signing_time: claimed.filter(|_| self.use_claimed_signing_time),
+                verification_time: self.at,
+                crls: self.crls,
+                ocsp: self.ocsp,
+            },
+        )
     }
 
     /// Options with the default policy, limits and Id attributes.
@@ -376,20 +398,10 @@ fn verify_signature(
     };
     if report.integrity == Integrity::Valid {
         let signer = report.signer.clone().expect("integrity needs a signer");
-        let others: Vec<Certificate> = key_info
-            .into_iter()
-            .filter(|c| c.sha256() != signer.sha256())
-            .collect();
-        let validation = options.trust.validate(
-            &options.policy,
-            &ValidationInput {
-                signer: &signer,
-                untrusted: &others,
-                signing_time: options.claimed_signing_time(report.signing_time.as_ref()),
-                verification_time: options.at,
-                crls: options.crls,
-                ocsp: options.ocsp,
-            },
+        let validation = options.validate_signer(
+            &signer,
+            &key_info,
+            report.signing_time.as_ref().map(|t| t.time),
         );
         report.identity = Some(signer.identity());
         report.chain = validation.chain;

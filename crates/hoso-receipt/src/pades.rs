@@ -23,7 +23,7 @@ use hoso_dsig::report::{Lang, describe_id, revocation_text, validity_text};
 use hoso_dsig::{SigningKey, VerifyOptions};
 use hoso_pki::{
     Certificate, ChainStatus, EcdsaEncoding, Identity, PublicKey, RevocationStatus,
-    SignatureScheme, Timestamp, ValidationInput,
+    SignatureScheme, Timestamp,
 };
 
 use crate::cms::{self, CmsDigest};
@@ -1194,25 +1194,10 @@ fn verify_one(
     if report.integrity.is_ok()
         && let Some(signer) = report.signer.clone()
     {
-        let others: Vec<Certificate> = certificates
-            .into_iter()
-            .filter(|c| c.sha256() != signer.sha256())
-            .collect();
-        let signing_time = report
-            .signing_time
-            .as_ref()
-            .filter(|_| options.use_claimed_signing_time)
-            .map(|t| t.time);
-        let validation = options.trust.validate(
-            &options.policy,
-            &ValidationInput {
-                signer: &signer,
-                untrusted: &others,
-                signing_time,
-                verification_time: options.at,
-                crls: options.crls,
-                ocsp: options.ocsp,
-            },
+        let validation = options.validate_signer(
+            &signer,
+            &certificates,
+            report.signing_time.as_ref().map(|t| t.time),
         );
         let identity = signer.identity();
         report.signer_name = identity.common_name.clone();
