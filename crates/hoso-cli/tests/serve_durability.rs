@@ -67,25 +67,10 @@ fn manifest(
     let form = definitions
         .validate(&accepted.signed.canonical, None)
         .expect("a valid example");
-    let mut out = Vec::new();
-    if let Some(hoso_forms::Value::Group(fields)) = form.get("attachments") {
-        for (name, value) in fields {
-            let mut push = |field: String, v: &hoso_forms::Value| {
-                if let Some(sha) = v.get("sha256").and_then(hoso_forms::Value::as_text) {
-                    out.push((field, sha));
-                }
-            };
-            match value {
-                hoso_forms::Value::List(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        push(format!("{name}[{i}]"), item);
-                    }
-                }
-                other => push(name.clone(), other),
-            }
-        }
-    }
-    out
+    form.attachments()
+        .into_iter()
+        .map(|a| (a.field, a.sha256))
+        .collect()
 }
 
 /// One multipart body per committed signed example: the form, then each

@@ -46,7 +46,7 @@ mod sample;
 mod validate;
 
 pub use errors::{Bound, FieldError, JsonKind, MAX_ERRORS, Problem};
-pub use model::{Date, Form, Value};
+pub use model::{Date, Form, ManifestEntry, Value};
 pub use sample::{Coverage, Instance, JsonScalar};
 pub use validate::{MAX_FORM_BYTES, MAX_FORM_DEPTH, Rejection, form_limits};
 mod json_schema;

@@ -136,10 +136,67 @@ pub struct Form {
     pub fields: Value,
 }
 
+/// One file of a form's attachment manifest (the shared `Attachment`
+/// type): the file the signer meant, by name, media type, size and SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestEntry {
+    /// The manifest field (`siteMap`), with the index for an entry of a
+    /// list (`wellLogs[1]`).
+    pub field: String,
+    /// The file name declared.
+    pub file_name: String,
+    /// The media type declared.
+    pub media_type: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256, lower-case hex.
+    pub sha256: String,
+}
+
 impl Form {
     /// The value at a field path (`applicant.person.fullName`,
     /// `extraction.wells[0].depth`).
     pub fn get(&self, path: &str) -> Option<&Value> {
         self.fields.get(path)
+    }
+
+    /// The files the form's `attachments` group lists, in the form's
+    /// order; a list of files gives one entry per file.
+    ///
+    /// ```
+    /// let definitions = hoso_forms::Definitions::load()?;
+    /// let xml = std::fs::read("../../examples/forms/tnmt-02-khai-thac-nuoc-duoi-dat/valid.xml")?;
+    /// let form = definitions.validate_xml(&xml, None).unwrap();
+    /// let files = form.attachments();
+    /// assert!(!files.is_empty());
+    /// assert!(files.iter().all(|f| f.sha256.len() == 64 && f.size > 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn attachments(&self) -> Vec<ManifestEntry> {
+        let mut out = Vec::new();
+        let Some(Value::Group(fields)) = self.get("attachments") else {
+            return out;
+        };
+        let entry = |field: String, value: &Value| -> Option<ManifestEntry> {
+            let text = |p: &str| value.get(p).and_then(Value::as_text);
+            Some(ManifestEntry {
+                field,
+                file_name: text("fileName")?,
+                media_type: text("mediaType")?,
+                size: text("size")?.parse().ok()?,
+                sha256: text("sha256")?,
+            })
+        };
+        for (name, value) in fields {
+            match value {
+                Value::List(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        out.extend(entry(format!("{name}[{i}]"), item));
+                    }
+                }
+                other => out.extend(entry(name.clone(), other)),
+            }
+        }
+        out
     }
 }

@@ -489,31 +489,16 @@ fn check_form(app: &App, body: &[u8], at: Timestamp) -> Result<Checked, Problem>
 /// The attachments a form's manifest lists: (field, file name, media type,
 /// size, sha256).
 fn manifest(form: &Form) -> Vec<AttachmentRecord> {
-    let mut out = Vec::new();
-    let Some(FormValue::Group(fields)) = form.get("attachments") else {
-        return out;
-    };
-    let entry = |field: String, value: &FormValue| -> Option<AttachmentRecord> {
-        let text = |p: &str| value.get(p).and_then(FormValue::as_text);
-        Some(AttachmentRecord {
-            field,
-            file_name: text("fileName")?,
-            media_type: text("mediaType")?,
-            size: text("size")?.parse().ok()?,
-            sha256: text("sha256")?,
+    form.attachments()
+        .into_iter()
+        .map(|a| AttachmentRecord {
+            field: a.field,
+            file_name: a.file_name,
+            media_type: a.media_type,
+            size: i64::try_from(a.size).unwrap_or(i64::MAX),
+            sha256: a.sha256,
         })
-    };
-    for (name, value) in fields {
-        match value {
-            FormValue::List(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    out.extend(entry(format!("{name}[{i}]"), item));
-                }
-            }
-            other => out.extend(entry(name.clone(), other)),
-        }
-    }
-    out
+        .collect()
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
