@@ -370,12 +370,11 @@ impl PdfWarning {
     /// The warning as people read it, in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         match (self, lang) {
-            (PdfWarning::WeakAlgorithm(a), Lang::Vi) => {
-                format!("chấp nhận thuật toán yếu {a} theo chính sách tài liệu cũ")
-            }
-            (PdfWarning::WeakAlgorithm(a), Lang::En) => {
-                format!("weak algorithm {a} accepted under the legacy policy")
-            }
+            // Worded as for XML signatures.
+            (PdfWarning::WeakAlgorithm(a), _) => hoso_dsig::report::warning_text(
+                &hoso_dsig::Warning::WeakAlgorithm(a.clone()),
+                lang,
+            ),
             (PdfWarning::NoSigningTime, Lang::Vi) => {
                 "chữ ký không ghi thời điểm ký (/M); chứng thư số được kiểm tra tại thời điểm kiểm tra".into()
             }
