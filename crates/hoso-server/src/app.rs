@@ -41,6 +41,11 @@ const MAX_REMEMBERED_ATTACHMENTS: usize = 100_000;
 /// appointments are Vietnamese calendar days.
 const VIETNAM_OFFSET: i64 = 7 * 3600;
 
+/// The Vietnamese calendar day (`YYYY-MM-DD`) of a Unix time.
+fn vietnam_day(unix: i64) -> String {
+    Timestamp::from_unix(unix + VIETNAM_OFFSET).to_string()[..10].to_owned()
+}
+
 /// The shared state of the service.
 pub struct App {
     store: Store,
@@ -774,8 +779,8 @@ async fn submit_inner(app: &Arc<App>, request: Request) -> Result<Response, Prob
         .catalog
         .get(&checked.form.procedure)
         .ok_or_else(|| unknown_procedure(&checked.form.procedure))?;
-    let local = Timestamp::from_unix(now.unix() + VIETNAM_OFFSET).to_string();
-    let received_day = hoso_forms::Date::parse(&local[..10]).ok_or_else(Problem::internal)?;
+    let received_day =
+        hoso_forms::Date::parse(&vietnam_day(now.unix())).ok_or_else(Problem::internal)?;
     // Notices (procedures 17, 18) have no processing time: their
     // appointment is the acknowledgement, on the next working day.
     let appointment = app.calendar.add_working_days(

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use super::{
     App, LookupQuery, VIETNAM_OFFSET, bad_request, log, officer, sha256_hex, store_problem,
+    vietnam_day,
 };
 use crate::codes;
 use crate::config::Config;
@@ -201,27 +202,21 @@ fn receipt_items(assessment: Option<&FeeAssessment>, amount: i64) -> Value {
     }
 }
 
-/// The Vietnamese calendar day of a Unix time.
-fn vietnam_day(unix: i64) -> String {
-    Timestamp::from_unix(unix + VIETNAM_OFFSET).to_string()[..10].to_owned()
+/// A day `YYYY-MM-DD` as receipts print it: `ngày 27/11/2026`.
+fn printed_day(day: &str) -> String {
+    format!("ngày {}/{}/{}", &day[8..10], &day[5..7], &day[..4])
 }
 
-/// A gateway's RFC 3339 time as printed on a receipt, in Vietnam's time
-/// (`15:00:00 ngày 27/11/2026`); as given when it does not parse.
-fn vietnam_time(rfc3339: &str) -> String {
-    match Timestamp::parse_rfc3339(rfc3339) {
-        Ok(t) => {
-            let local = Timestamp::from_unix(t.unix() + VIETNAM_OFFSET).to_string();
-            format!(
-                "{} ngày {}/{}/{}",
-                &local[11..19],
-                &local[8..10],
-                &local[5..7],
-                &local[..4]
-            )
-        }
-        Err(_) => rfc3339.to_owned(),
-    }
+/// A moment as receipts print it, in Vietnam's time:
+/// `15:00:00 ngày 27/11/2026`.
+fn printed_time(t: Timestamp) -> String {
+    let local = Timestamp::from_unix(t.unix() + VIETNAM_OFFSET).to_string();
+    format!("{} {}", &local[11..19], printed_day(&local[..10]))
+}
+
+/// A gateway's RFC 3339 time as printed; as given when it does not parse.
+fn printed_gateway_time(rfc3339: &str) -> String {
+    Timestamp::parse_rfc3339(rfc3339).map_or_else(|_| rfc3339.to_owned(), printed_time)
 }
 
 /// `POST /api/v1/dossiers/{code}/payments`: opens a payment order for the
@@ -319,11 +314,8 @@ pub(super) async fn submission_receipt(
             .iter()
             .map(|a| format!("{}: tệp {}", label(&a.field), a.file_name)),
     );
-    let appointment =
-        hoso_forms::Date::parse(&d.appointment).map_or(d.appointment.clone(), |day| {
-            let text = day.to_string();
-            format!("ngày {}/{}/{}", &text[8..10], &text[5..7], &text[..4])
-        });
+    let appointment = hoso_forms::Date::parse(&d.appointment)
+        .map_or(d.appointment.clone(), |day| printed_day(&day.to_string()));
     let data = hoso_receipt::SubmissionReceipt {
         agency: procedure
             .map(|p| p.lead_agency.vi.clone())
@@ -332,7 +324,7 @@ pub(super) async fn submission_receipt(
         applicant: d.applicant_name.clone(),
         procedure: procedure.map(|p| p.name.vi.clone()).unwrap_or_default(),
         documents,
-        received_at: vietnam_time(&Timestamp::from_unix(d.received_at).to_string()),
+        received_at: printed_time(Timestamp::from_unix(d.received_at)),
         appointment,
         verify_url: format!("{}/api/v1/dossiers/{}", app.level4.public_base, d.code),
     };
@@ -460,7 +452,7 @@ pub(super) async fn notify(
             "payer": d.applicant_name,
             "items": receipt_items(assessment.as_ref(), order.amount_vnd),
             "payment_reference": format!("{}/{}", gateway.name(), n.transaction),
-            "paid_at": vietnam_time(&n.paid_at),
+            "paid_at": printed_gateway_time(&n.paid_at),
         }),
     };
     let outcome = app
@@ -627,7 +619,14 @@ pub(super) async fn verify_receipt(
     if !codes::is_receipt_id(&id) {
         return Err(no_receipt());
     }
-    let pdf = issue_pdf(&app, &id).await.ok().flatten();
+    // Without its PDF (not renderable yet) the facts are still answered.
+    let pdf = issue_pdf(&app, &id).await.unwrap_or_else(|e| {
+        log(
+            "receipt_render_failed",
+            json!({ "receipt": id, "error": e }),
+        );
+        None
+    });
     let record = app
         .store
         .receipt(&id)
