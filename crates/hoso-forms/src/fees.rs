@@ -353,13 +353,13 @@ impl FeeRules {
 fn holds(form: &Form, condition: &FeeCondition) -> bool {
     let value = form.get(&condition.field);
     if let Some(codes) = &condition.not_in {
-        return !matches!(value, Some(Value::Enum(c) | Value::Text(c)) if codes.contains(c));
+        return !matches!(value, Some(Value::Enum(c)) if codes.contains(c));
     }
     let Some(value) = value else {
         return false;
     };
     if let Some(codes) = &condition.one_of {
-        return matches!(value, Value::Enum(c) | Value::Text(c) if codes.contains(c));
+        return matches!(value, Value::Enum(c) if codes.contains(c));
     }
     if let Some(expected) = condition.is {
         return *value == Value::Boolean(expected);
